@@ -1,0 +1,51 @@
+# Intranet des sociétaires. `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format check-migrations check-deploy clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files: requirements are installed again only when they change.
+$(VENV)/.requirements: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.requirements-dev: requirements.txt requirements-dev.txt $(VENV)/.requirements
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.requirements ## Run the intranet with its demo content at http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.requirements-dev ## Run the tests (on DATABASE_URL when set, SQLite otherwise)
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.requirements-dev ## ruff: lint and formatting check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.requirements-dev ## ruff: fix what can be fixed, format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: $(VENV)/.requirements-dev ## Fail if a model change has no migration
+	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: $(VENV)/.requirements ## Django's deployment checks under production settings, with throwaway secrets
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=intranet.example.coop DJANGO_SETTINGS_MODULE=intranet.settings.production \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean: ## Remove the virtualenv, the SQLite database and uploaded files
+	rm -rf $(VENV) db.sqlite3 media

@@ -1,0 +1,34 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class HomePage(Page):
+    """Root of the intranet: the programmes, the latest reports, the recommendations at a glance."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["workinggroups.ProgrammePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+        verbose_name_plural = _("pages d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage
+        from workinggroups.queries import attach_working_groups
+
+        context = super().get_context(request, *args, **kwargs)
+        context["programmes"] = ProgrammePage.objects.child_of(self).live().order_by("-start_date")
+        context["latest_reports"] = attach_working_groups(
+            MeetingReportPage.objects.descendant_of(self).live().order_by("-date", "-pk")[:6]
+        )
+        context["recommendation_count"] = RecommendationPage.objects.descendant_of(self).live().count()
+        return context

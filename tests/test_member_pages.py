@@ -1,0 +1,137 @@
+"""Every page type renders for a member, and sends an anonymous visitor to the login page."""
+
+import pytest
+from django.test import Client
+
+from .factories import MeetingReportPageFactory, RecommendationPageFactory
+
+
+@pytest.fixture
+def tree(home, programme, group_a):
+    report = MeetingReportPageFactory(parent=group_a, title="Réunion de lancement", guests="Experte invitée")
+    report.tags.add("gouvernance")
+    report.attendees.set([group_a.facilitator, *group_a.people[:2]])
+    report.save_revision().publish()
+    recommendation = RecommendationPageFactory(parent=group_a, title="Créer un comité permanent", number=7)
+    recommendation.tags.add("éthique")
+    recommendation.save_revision().publish()
+    return {"home": home, "programme": programme, "group": group_a, "report": report, "reco": recommendation}
+
+
+def urls(tree):
+    programme = tree["programme"]
+    return {
+        "home": tree["home"].url,
+        "programme": programme.url,
+        "group": tree["group"].url,
+        "report": tree["report"].url,
+        "recommendation": tree["reco"].url,
+        "tracker": programme.url + programme.reverse_subpage("tracker"),
+        "reports": programme.url + programme.reverse_subpage("reports"),
+    }
+
+
+EXPECTED = {
+    "home": ["Programmes de groupes de travail", "Groupes de travail 2017-2018", "Réunion de lancement"],
+    "programme": ["Le comité éthique", "Animation", "Suivi des recommandations"],
+    "group": [
+        "Le comité éthique",
+        "Réunion de lancement",
+        "Créer un comité permanent",
+        "Composition du groupe",
+    ],
+    "report": ["Réunion de lancement", "Experte invitée", "gouvernance", "Le comité éthique"],
+    "recommendation": ["Recommandation n° 7", "Créer un comité permanent", "Faire mieux."],
+    "tracker": ["Suivi des recommandations", "Créer un comité permanent"],
+    "reports": ["Comptes rendus de réunion", "Réunion de lancement"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_member_reads_every_page_type_in_french(tree, member, login, name):
+    client = login(member)
+    response = client.get(urls(tree)[name])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert html.count("<h1") == 1
+    assert 'aria-label="Navigation principale"' in html
+    for text in EXPECTED[name]:
+        assert text in html, f"{text!r} missing from the {name} page"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_anonymous_visitor_is_sent_to_login_and_back(tree, name):
+    url = urls(tree)[name]
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={url}"
+
+
+def test_login_brings_the_member_back_where_they_were_going(tree, member):
+    client = Client()
+    target = urls(tree)["group"]
+    response = client.post(
+        f"/login/?next={target}", {"username": "membre", "password": "correct-horse-battery", "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == target
+    assert client.get(target).status_code == 200
+
+
+def test_unknown_urls_and_the_document_server_also_require_login(tree):
+    for url in ["/nexiste-pas/", "/documents/1/pv.pdf", "/mot-de-passe/changer/"]:
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), url
+
+
+def test_breadcrumbs_lead_back_to_home(tree, member, login):
+    html = login(member).get(urls(tree)["report"]).content.decode()
+    crumbs = html[html.index('aria-label="Fil d’Ariane"') :]
+    crumbs = crumbs[: crumbs.index("</nav>")]
+    assert ">Accueil<" in crumbs
+    assert "Groupes de travail 2017-2018" in crumbs
+    assert "Le comité éthique" in crumbs
+    assert 'aria-current="page"' in crumbs
+
+
+def test_tracker_filters_by_group_and_tag(tree, group_b, member, login):
+    other = RecommendationPageFactory(parent=group_b, title="Publier les comptes", number=8)
+    other.tags.add("transparence")
+    other.save_revision().publish()
+    client = login(member)
+    tracker = urls(tree)["tracker"]
+
+    by_group = client.get(tracker, {"groupe": "finances"}).content.decode()
+    assert "Publier les comptes" in by_group and "Créer un comité permanent" not in by_group
+
+    by_tag = client.get(tracker, {"tag": "ethique"}).content.decode()
+    assert "Créer un comité permanent" in by_tag and "Publier les comptes" not in by_tag
+
+    unknown = client.get(tracker, {"groupe": "inconnu"})
+    assert unknown.status_code == 200
+    assert "Ce groupe n&#x27;existe pas dans ce programme" in unknown.content.decode()
+
+
+def test_tracker_paginates_and_keeps_the_filters(tree, member, login):
+    for number in range(100, 125):
+        reco = RecommendationPageFactory(parent=tree["group"], number=number, title=f"Reco {number}")
+        reco.tags.add("éthique")
+        reco.save_revision().publish()
+    client = login(member)
+    first = client.get(urls(tree)["tracker"], {"tag": "ethique"}).content.decode()
+    assert "Page 1 sur 2" in first
+    assert "?tag=ethique&amp;page=2" in first
+    second = client.get(urls(tree)["tracker"], {"tag": "ethique", "page": 2}).content.decode()
+    assert "Reco 124" in second and "Page 2 sur 2" in second
+    # A page number that is not a number does not break the listing.
+    assert client.get(urls(tree)["tracker"], {"page": "abc"}).status_code == 200
+
+
+def test_drafts_are_not_listed_to_members(tree, member, login):
+    draft = RecommendationPageFactory(parent=tree["group"], title="Brouillon secret", number=99, live=False)
+    assert not draft.live
+    client = login(member)
+    for name in ("group", "tracker", "programme", "home"):
+        assert "Brouillon secret" not in client.get(urls(tree)[name]).content.decode()
+    assert client.get(draft.url or f"{tree['group'].url}{draft.slug}/").status_code == 404

@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from ..choices import MembershipRole, StakeholderProfile
+from ..forms import WorkingGroupPageForm
+from .programme import RICH_TEXT_FEATURES
+
+
+class WorkingGroupPage(Page):
+    """A working group: its mission, its method and its 10-12 members, facilitator and board liaison."""
+
+    mission = models.TextField(
+        _("mission"), help_text=_("En une ou deux phrases : ce que le groupe doit produire.")
+    )
+    stakes = RichTextField(_("enjeux"), blank=True, features=RICH_TEXT_FEATURES)
+    methodology = RichTextField(_("méthodologie"), blank=True, features=RICH_TEXT_FEATURES)
+    max_size = models.PositiveSmallIntegerField(
+        _("nombre maximum de membres"),
+        default=settings.WORKING_GROUP_DEFAULT_MAX_SIZE,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Sans compter l'animateur·rice ni le membre du Conseil d'administration."),
+    )
+    django_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("groupe d'utilisateurs"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="working_group_page",
+        help_text=_("Tenu à jour automatiquement à partir des membres du groupe."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("mission"),
+        FieldPanel("stakes"),
+        FieldPanel("methodology"),
+    ]
+    members_panels = [
+        FieldPanel("max_size"),
+        InlinePanel("memberships", heading=_("Membres"), label=_("membre")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Contenu")),
+            ObjectList(members_panels, heading=_("Membres")),
+            ObjectList(Page.promote_panels, heading=_("Promotion")),
+            ObjectList(Page.settings_panels, heading=_("Paramètres")),
+        ]
+    )
+    base_form_class = WorkingGroupPageForm
+
+    search_fields = Page.search_fields + [
+        index.SearchField("mission"),
+        index.SearchField("stakes"),
+        index.SearchField("methodology"),
+    ]
+
+    parent_page_types = ["workinggroups.ProgrammePage"]
+    subpage_types = ["workinggroups.MeetingReportPage", "workinggroups.RecommendationPage"]
+
+    class Meta:
+        verbose_name = _("groupe de travail")
+        verbose_name_plural = _("groupes de travail")
+
+    def django_group_name_for(self, title):
+        # auth.Group names are unique and at most 150 characters; the page id keeps
+        # two programmes' groups of the same title apart.
+        return f"GT {self.pk} · {title}"[:150]
+
+    def get_context(self, request, *args, **kwargs):
+        from ..queries import group_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(group_page_context(self))
+        return context
+
+
+class WorkingGroupMembership(Orderable):
+    page = ParentalKey(WorkingGroupPage, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="working_group_memberships",
+    )
+    role = models.CharField(
+        _("rôle"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    profile = models.CharField(_("profil de sociétaire"), max_length=10, choices=StakeholderProfile.choices)
+    note = models.CharField(_("remarque"), max_length=255, blank=True)
+
+    panels = [FieldPanel("user"), FieldPanel("role"), FieldPanel("profile"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("membre d'un groupe de travail")
+        verbose_name_plural = _("membres des groupes de travail")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "user"], name="unique_person_per_working_group")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.page})"

@@ -1,0 +1,161 @@
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import ResourceLinkBlock, TestimonialBlock
+from ..choices import ProgrammeStatus
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class ProgrammePage(RoutablePageMixin, Page):
+    """A programme of working groups voted by a general assembly (for example 2017-2018)."""
+
+    intro = models.TextField(_("chapeau"), blank=True)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=ProgrammeStatus.choices, default=ProgrammeStatus.OPEN
+    )
+    history = RichTextField(_("historique"), blank=True, features=RICH_TEXT_FEATURES)
+    framework = RichTextField(_("cadre de travail"), blank=True, features=RICH_TEXT_FEATURES)
+    assembly_vote_date = models.DateField(
+        _("vote en assemblée générale"),
+        null=True,
+        blank=True,
+        help_text=_("L'assemblée générale qui a créé les groupes."),
+    )
+    board_handover_date = models.DateField(_("remise des recommandations au Conseil"), null=True, blank=True)
+    next_assembly_date = models.DateField(
+        _("assemblée générale de présentation"),
+        null=True,
+        blank=True,
+        help_text=_("L'assemblée générale où le Conseil présente le résultat des travaux."),
+    )
+    resources = StreamField([("resource", ResourceLinkBlock())], verbose_name=_("ressources"), blank=True)
+    testimonials = StreamField(
+        [("testimonial", TestimonialBlock())], verbose_name=_("témoignages"), blank=True
+    )
+    contact_email = models.EmailField(_("adresse de contact"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("history"),
+        FieldPanel("framework"),
+        FieldPanel("contact_email"),
+    ]
+    calendar_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldPanel("status"),
+            ],
+            heading=_("Période"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("assembly_vote_date"),
+                FieldPanel("board_handover_date"),
+                FieldPanel("next_assembly_date"),
+            ],
+            heading=_("Dates clés"),
+        ),
+    ]
+    resources_panels = [FieldPanel("resources"), FieldPanel("testimonials")]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Contenu")),
+            ObjectList(calendar_panels, heading=_("Calendrier")),
+            ObjectList(resources_panels, heading=_("Ressources et témoignages")),
+            ObjectList(Page.promote_panels, heading=_("Promotion")),
+            ObjectList(Page.settings_panels, heading=_("Paramètres")),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("history"),
+        index.SearchField("framework"),
+        index.FilterField("start_date"),
+        index.FilterField("status"),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["workinggroups.WorkingGroupPage"]
+
+    class Meta:
+        verbose_name = _("programme de groupes de travail")
+        verbose_name_plural = _("programmes de groupes de travail")
+
+    def working_groups(self):
+        from .groups import WorkingGroupPage
+
+        return WorkingGroupPage.objects.child_of(self).live().order_by("path")
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        from ..queries import groups_with_people
+
+        return self.render(request, context_overrides={"groups": groups_with_people(self.working_groups())})
+
+    def _listing_filters(self, request, groups):
+        """The group and tag asked for in the query string; an unknown group is said, not hidden."""
+        group, notice = None, None
+        if group_slug := request.GET.get("groupe"):
+            group = next((g for g in groups if g.slug == group_slug), None)
+            if group is None:
+                notice = _("Ce groupe n'existe pas dans ce programme : tous les groupes sont affichés.")
+        tag = (request.GET.get("tag") or "").strip()[:100] or None
+        return group, tag, notice
+
+    @path("recommandations/", name="tracker")
+    def tracker(self, request):
+        """Every recommendation of the programme, filterable by group and tag, paginated."""
+        from ..queries import attach_working_groups, recommendations_tracker
+
+        groups = list(self.working_groups())
+        group, tag, notice = self._listing_filters(request, groups)
+        recommendations, tags = recommendations_tracker(self, group=group, tag=tag)
+        page_obj = Paginator(recommendations, 20).get_page(request.GET.get("page"))
+        return self.render(
+            request,
+            context_overrides={
+                "groups": groups,
+                "selected_group": group,
+                "tags": tags,
+                "selected_tag": tag,
+                "notice": notice,
+                "page_obj": page_obj,
+                "recommendations": attach_working_groups(page_obj.object_list),
+            },
+            template="workinggroups/recommendation_tracker.html",
+        )
+
+    @path("comptes-rendus/", name="reports")
+    def reports(self, request):
+        """Every meeting report of the programme, newest first, filterable by group and tag."""
+        from ..queries import attach_working_groups, meeting_reports_listing
+
+        groups = list(self.working_groups())
+        group, tag, notice = self._listing_filters(request, groups)
+        reports, tags = meeting_reports_listing(self, group=group, tag=tag)
+        page_obj = Paginator(reports, 20).get_page(request.GET.get("page"))
+        return self.render(
+            request,
+            context_overrides={
+                "groups": groups,
+                "selected_group": group,
+                "tags": tags,
+                "selected_tag": tag,
+                "notice": notice,
+                "page_obj": page_obj,
+                "reports": attach_working_groups(page_obj.object_list),
+            },
+            template="workinggroups/meeting_report_listing.html",
+        )

@@ -1,0 +1,61 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..forms import RecommendationPageForm
+from .programme import RICH_TEXT_FEATURES
+
+
+class RecommendationPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "workinggroups.RecommendationPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class RecommendationPage(Page):
+    """A recommendation a working group hands to the board. The board's decision is a separate record."""
+
+    number = models.PositiveSmallIntegerField(
+        _("numéro"), help_text=_("Unique dans le programme, par exemple 12.")
+    )
+    text = RichTextField(_("recommandation"), features=RICH_TEXT_FEATURES)
+    rationale = RichTextField(_("justification"), blank=True, features=RICH_TEXT_FEATURES)
+    tags = ClusterTaggableManager(through=RecommendationPageTag, blank=True, verbose_name=_("mots-clés"))
+
+    content_panels = [
+        FieldPanel("number"),
+        *Page.content_panels,
+        FieldPanel("text"),
+        FieldPanel("rationale"),
+        FieldPanel("tags"),
+    ]
+    base_form_class = RecommendationPageForm
+
+    search_fields = Page.search_fields + [
+        index.SearchField("text"),
+        index.SearchField("rationale"),
+        index.FilterField("number"),
+        index.RelatedFields("tags", [index.SearchField("name"), index.FilterField("slug")]),
+    ]
+
+    parent_page_types = ["workinggroups.WorkingGroupPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("recommandation")
+        verbose_name_plural = _("recommandations")
+
+    def get_context(self, request, *args, **kwargs):
+        from .groups import WorkingGroupPage
+        from .programme import ProgrammePage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["working_group"] = WorkingGroupPage.objects.ancestor_of(self).first()
+        context["programme"] = ProgrammePage.objects.ancestor_of(self).first()
+        return context

@@ -1,0 +1,105 @@
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..choices import MeetingKind
+from ..forms import MeetingReportPageForm
+from .programme import RICH_TEXT_FEATURES
+
+
+class MeetingReportPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "workinggroups.MeetingReportPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class MeetingReportPage(Page):
+    """The report of one meeting of a working group: monthly meeting, expert hearing or site visit."""
+
+    date = models.DateField(_("date de la réunion"))
+    kind = models.CharField(
+        _("type de réunion"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.MONTHLY
+    )
+    attendees = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membres présents"),
+        blank=True,
+        related_name="attended_meetings",
+    )
+    guests = models.TextField(
+        _("invités et experts"),
+        blank=True,
+        help_text=_("Une personne par ligne, avec son organisation."),
+    )
+    summary = RichTextField(_("résumé"), features=RICH_TEXT_FEATURES)
+    decisions = RichTextField(_("décisions"), blank=True, features=RICH_TEXT_FEATURES)
+    next_steps = RichTextField(_("prochaines étapes"), blank=True, features=RICH_TEXT_FEATURES)
+    tags = ClusterTaggableManager(through=MeetingReportPageTag, blank=True, verbose_name=_("mots-clés"))
+    minutes = models.ForeignKey(
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        verbose_name=_("procès-verbal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Le PV de la réunion, dans la bibliothèque restreinte du groupe."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("kind")]),
+        FieldPanel("summary"),
+        FieldPanel("decisions"),
+        FieldPanel("next_steps"),
+        FieldPanel("tags"),
+    ]
+    participants_panels = [
+        FieldPanel("attendees", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("guests"),
+    ]
+    documents_panels = [FieldPanel("minutes")]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Contenu")),
+            ObjectList(participants_panels, heading=_("Participants")),
+            ObjectList(documents_panels, heading=_("Procès-verbal")),
+            ObjectList(Page.promote_panels, heading=_("Promotion")),
+            ObjectList(Page.settings_panels, heading=_("Paramètres")),
+        ]
+    )
+    base_form_class = MeetingReportPageForm
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("decisions"),
+        index.SearchField("next_steps"),
+        index.SearchField("guests"),
+        index.FilterField("date"),
+        index.FilterField("kind"),
+        index.RelatedFields("tags", [index.SearchField("name"), index.FilterField("slug")]),
+    ]
+
+    parent_page_types = ["workinggroups.WorkingGroupPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("compte rendu de réunion")
+        verbose_name_plural = _("comptes rendus de réunion")
+
+    def get_context(self, request, *args, **kwargs):
+        from .groups import WorkingGroupPage
+        from .programme import ProgrammePage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["working_group"] = WorkingGroupPage.objects.ancestor_of(self).first()
+        context["programme"] = ProgrammePage.objects.ancestor_of(self).first()
+        context["attendee_list"] = self.attendees.order_by("last_name", "first_name", "username")
+        context["guest_list"] = [line.strip() for line in self.guests.splitlines() if line.strip()]
+        return context

@@ -1,0 +1,132 @@
+"""Queries behind the member pages, written so that their count does not grow with the content."""
+
+import re
+from collections import defaultdict
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q
+from taggit.models import Tag
+from wagtail.models import Page
+
+from .choices import MembershipRole, StakeholderProfile
+
+ROLE_ORDER = {MembershipRole.FACILITATOR: 0, MembershipRole.BOARD_LIAISON: 1, MembershipRole.MEMBER: 2}
+
+
+def attach_working_groups(pages):
+    """Set ``page.working_group`` on reports and recommendations with one query for all of them."""
+    from .models import WorkingGroupPage
+
+    pages = list(pages)
+    parent_paths = {page.path[: -Page.steplen] for page in pages}
+    groups = {group.path: group for group in WorkingGroupPage.objects.filter(path__in=parent_paths)}
+    for page in pages:
+        page.working_group = groups.get(page.path[: -Page.steplen])
+    return pages
+
+
+def _natural(text):
+    """ "Membre 2" before "Membre 10": digits compare as numbers."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
+
+
+def _person_sort_key(membership):
+    user = membership.user
+    return (
+        ROLE_ORDER.get(membership.role, 9),
+        _natural(f"{user.last_name} {user.first_name} {user.username}"),
+    )
+
+
+def summarise_memberships(memberships):
+    """Facilitators, board liaison, and members grouped by stakeholder profile, in a stable order."""
+    memberships = sorted(memberships, key=_person_sort_key)
+    by_profile = {profile: [] for profile in StakeholderProfile}
+    for membership in memberships:
+        if membership.role == MembershipRole.MEMBER:
+            by_profile[StakeholderProfile(membership.profile)].append(membership)
+    return {
+        "facilitators": [m for m in memberships if m.role == MembershipRole.FACILITATOR],
+        "board_liaisons": [m for m in memberships if m.role == MembershipRole.BOARD_LIAISON],
+        "members_by_profile": [(profile.label, people) for profile, people in by_profile.items() if people],
+        "member_count": sum(1 for m in memberships if m.role == MembershipRole.MEMBER),
+        "profile_mix": [
+            (profile.label, count)
+            for profile, count in (
+                (profile, sum(1 for m in memberships if m.profile == profile))
+                for profile in StakeholderProfile
+            )
+            if count
+        ],
+    }
+
+
+def groups_with_people(groups):
+    """The programme page's groups, each with ``people`` (see summarise_memberships) and counts."""
+    from .models import MeetingReportPage, RecommendationPage, WorkingGroupMembership
+
+    groups = list(groups)
+    memberships = defaultdict(list)
+    for membership in WorkingGroupMembership.objects.filter(page__in=groups).select_related("user"):
+        memberships[membership.page_id].append(membership)
+    report_counts = _child_counts(MeetingReportPage, groups)
+    recommendation_counts = _child_counts(RecommendationPage, groups)
+    for group in groups:
+        group.people = summarise_memberships(memberships[group.pk])
+        group.report_count = report_counts.get(group.path, 0)
+        group.recommendation_count = recommendation_counts.get(group.path, 0)
+    return groups
+
+
+def _child_counts(model, groups):
+    """Live children of ``model`` under each group, keyed by the group's tree path, in one query."""
+    if not groups:
+        return {}
+    under_a_group = reduce(or_, (Q(path__startswith=group.path, depth=group.depth + 1) for group in groups))
+    rows = model.objects.live().filter(under_a_group).values_list("path", flat=True)
+    counts = defaultdict(int)
+    for path in rows:
+        counts[path[: -Page.steplen]] += 1
+    return counts
+
+
+def group_page_context(group):
+    """Everything the working-group page shows, in a fixed number of queries."""
+    from .models import MeetingReportPage, RecommendationPage
+
+    context = summarise_memberships(group.memberships.all().select_related("user"))
+    context["meetings"] = list(MeetingReportPage.objects.child_of(group).live().order_by("date", "pk"))
+    context["recommendations"] = list(RecommendationPage.objects.child_of(group).live().order_by("number"))
+    return context
+
+
+def _tags_in_use(through_model, scope):
+    related = through_model._meta.get_field("tag").related_query_name()
+    return (
+        Tag.objects.filter(**{f"{related}__content_object__in": scope})
+        .annotate(use_count=Count(related))
+        .order_by("name")
+    )
+
+
+def recommendations_tracker(programme, group=None, tag=None):
+    """The programme's live recommendations (optionally one group's, one tag's) and the tags in use."""
+    from .models import RecommendationPage, RecommendationPageTag
+
+    scope = RecommendationPage.objects.live().descendant_of(group or programme)
+    recommendations = scope.order_by("number").prefetch_related("tags")
+    if tag:
+        recommendations = recommendations.filter(tags__slug=tag)
+    return recommendations, _tags_in_use(RecommendationPageTag, scope)
+
+
+def meeting_reports_listing(programme, group=None, tag=None):
+    """The programme's live meeting reports, newest first, and the tags in use."""
+    from .models import MeetingReportPage, MeetingReportPageTag
+
+    scope = MeetingReportPage.objects.live().descendant_of(group or programme)
+    reports = scope.order_by("-date", "-pk").prefetch_related("tags")
+    if tag:
+        reports = reports.filter(tags__slug=tag)
+    return reports, _tags_in_use(MeetingReportPageTag, scope)

@@ -1,0 +1,140 @@
+"""Django groups and permissions of the intranet, kept in code and applied idempotently.
+
+Run after every ``migrate`` (post_migrate) and by ``manage.py setup_roles``; the
+per-page parts also run when a programme or a working group is created, and
+every membership change re-syncs that group's Django group (see signals.py).
+
+Nobody but a superuser ever gets the publish permission: publication goes
+through the moderation workflow.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.models import GroupPagePermission, Page
+
+logger = logging.getLogger(__name__)
+
+#: What members of a working group and editors may do on the pages they are given.
+DRAFTING_PAGE_PERMISSIONS = ("add_page", "change_page")
+#: Wagtail's own starter groups: they hold publish rights on the whole tree.
+WAGTAIL_STARTER_GROUPS = ("Moderators", "Editors")
+
+
+def _permission(app_label, model, codename):
+    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename=codename,
+        defaults={"name": codename.replace("_", " ")},
+    )
+    return permission
+
+
+def admin_access_permission():
+    return _permission("wagtailadmin", "admin", "access_admin")
+
+
+def page_permission(codename):
+    return _permission("wagtailcore", "page", codename)
+
+
+def board_group():
+    return Group.objects.get_or_create(name=settings.BOARD_GROUP_NAME)[0]
+
+
+def members_group():
+    return Group.objects.get_or_create(name=settings.MEMBERS_GROUP_NAME)[0]
+
+
+def editors_group():
+    return Group.objects.get_or_create(name=settings.EDITORS_GROUP_NAME)[0]
+
+
+def grant_drafting(group, page):
+    """Let ``group`` add and edit pages at and below ``page`` (never publish)."""
+    for codename in DRAFTING_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=page_permission(codename)
+        )
+
+
+def grant_editors_on_programme(programme):
+    grant_drafting(editors_group(), programme)
+
+
+def sync_working_group(group_page):
+    """Make the page's Django group exist, carry the page's name, and hold exactly its members.
+
+    Its members (every role) may draft under the group page and enter the admin.
+    """
+    from .models import WorkingGroupMembership
+
+    with transaction.atomic():
+        group = group_page.django_group
+        # The live title from the database, never a draft title held in memory.
+        live_title = Page.objects.filter(pk=group_page.pk).values_list("title", flat=True).first()
+        name = group_page.django_group_name_for(live_title or group_page.title)
+        if group is None:
+            group, _ = Group.objects.get_or_create(name=name)
+            type(group_page).objects.filter(pk=group_page.pk).update(django_group=group)
+            group_page.django_group = group
+            group.permissions.add(admin_access_permission())
+            grant_drafting(group, group_page)
+        elif group.name != name:
+            group.name = name
+            group.save(update_fields=["name"])
+        user_ids = WorkingGroupMembership.objects.filter(page=group_page).values_list("user_id", flat=True)
+        group.user_set.set(list(user_ids))
+    return group
+
+
+def remove_wagtail_starter_groups():
+    """Wagtail creates "Moderators" and "Editors" with publish rights on the whole tree: drop them.
+
+    A starter group that somebody put users in is kept, but loses its page permissions, so that
+    nobody publishes around the workflow.
+    """
+    for group in Group.objects.filter(name__in=WAGTAIL_STARTER_GROUPS):
+        if group.user_set.exists():
+            GroupPagePermission.objects.filter(group=group).delete()
+            logger.warning(
+                "Kept Wagtail group %r (it has users) but removed its page permissions.", group.name
+            )
+        else:
+            group.delete()
+
+
+def ensure_roles():
+    """Create or repair every group and permission. Safe to run any number of times."""
+    from .models import ProgrammePage, WorkingGroupPage
+
+    with transaction.atomic():
+        remove_wagtail_starter_groups()
+        members_group()
+        access_admin = admin_access_permission()
+        editors = editors_group()
+        editors.permissions.add(access_admin)
+        board_group().permissions.add(access_admin)
+        for programme in ProgrammePage.objects.all():
+            grant_editors_on_programme(programme)
+        for group_page in WorkingGroupPage.objects.select_related("django_group"):
+            sync_working_group(group_page)
+        # Publishing is the workflow's job: no group may hold a publish right.
+        removed, _ = GroupPagePermission.objects.filter(permission__codename="publish_page").delete()
+        if removed:
+            logger.warning("Removed %d group publish permissions: only superusers publish.", removed)
+
+
+def ensure_roles_after_migrate(sender, using="default", **kwargs):
+    from django.db import connections
+
+    from .models import WorkingGroupMembership
+
+    # Only once the tables exist (not, say, after migrating this app back to zero).
+    needed = {Page._meta.db_table, GroupPagePermission._meta.db_table, WorkingGroupMembership._meta.db_table}
+    if needed <= set(connections[using].introspection.table_names()):
+        ensure_roles()

@@ -1,0 +1,39 @@
+"""Keep each working group's Django group and page permissions in step with its pages."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import ProgrammePage, WorkingGroupMembership, WorkingGroupPage
+from .roles import grant_editors_on_programme, sync_working_group
+
+
+@receiver(post_save, sender=ProgrammePage)
+def programme_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        grant_editors_on_programme(instance)
+
+
+@receiver(post_save, sender=WorkingGroupPage)
+def group_page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    # Creation and publication save the whole row; saving a draft revision only
+    # touches bookkeeping columns and must not rename the group after a draft title.
+    if raw or (update_fields is not None and "title" not in update_fields):
+        return
+    sync_working_group(instance)
+
+
+@receiver(post_delete, sender=WorkingGroupPage)
+def group_page_deleted(sender, instance, **kwargs):
+    if instance.django_group_id:
+        # Its members lose what the group gave them (drafting rights, and the minutes later).
+        type(instance.django_group).objects.filter(pk=instance.django_group_id).delete()
+
+
+@receiver(post_save, sender=WorkingGroupMembership)
+@receiver(post_delete, sender=WorkingGroupMembership)
+def membership_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    group_page = WorkingGroupPage.objects.filter(pk=instance.page_id).select_related("django_group").first()
+    if group_page is not None:
+        sync_working_group(group_page)
