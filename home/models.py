@@ -23,12 +23,14 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage
-        from workinggroups.queries import attach_working_groups
+        from workinggroups.queries import attach_working_groups, status_counts
 
         context = super().get_context(request, *args, **kwargs)
         context["programmes"] = ProgrammePage.objects.child_of(self).live().order_by("-start_date")
         context["latest_reports"] = attach_working_groups(
             MeetingReportPage.objects.descendant_of(self).live().order_by("-date", "-pk")[:6]
         )
-        context["recommendation_count"] = RecommendationPage.objects.descendant_of(self).live().count()
+        recommendations = RecommendationPage.objects.descendant_of(self).live()
+        context["recommendation_count"] = recommendations.count()
+        context["status_counts"] = [row for row in status_counts(recommendations) if row[2]]
         return context

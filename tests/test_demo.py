@@ -6,10 +6,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision
+from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, WorkflowState
 
 from workinggroups.choices import MembershipRole
 from workinggroups.models import (
+    BoardDecision,
+    DecisionStatus,
     MeetingReportPage,
     ProgrammePage,
     RecommendationPage,
@@ -65,6 +67,7 @@ def test_demo_builds_the_2017_2018_programme(demo):
     assert RecommendationPage.objects.live().count() == 34
     assert sorted(RecommendationPage.objects.values_list("number", flat=True)) == list(range(1, 35))
     reports = MeetingReportPage.objects.live()
+    assert MeetingReportPage.objects.filter(live=False).count() == 5  # waiting in moderation
     assert reports.filter(kind="monthly").count() == 4 * 7
     assert reports.filter(kind="hearing").exists() and reports.filter(kind="visit").exists()
     dates = reports.values_list("date", flat=True)
@@ -123,3 +126,33 @@ def test_members_see_the_demo_in_french(demo, client):
     programme = client.get("/groupes-de-travail-2017-2018/").content.decode()
     for title in ("Le comité éthique", "La représentation de Smart", "Les outils informatiques"):
         assert title in programme
+
+
+def test_demo_has_reports_waiting_at_each_step_and_one_sent_back(demo):
+    states = WorkflowState.objects.select_related("current_task_state__task")
+    in_progress = [
+        s.current_task_state.task.name for s in states if s.status == WorkflowState.STATUS_IN_PROGRESS
+    ]
+    assert sorted(in_progress) == sorted(
+        ["Relecture par l'animation du groupe"] * 2 + ["Approbation du Conseil d'administration"] * 2
+    )
+    sent_back = states.get(status=WorkflowState.STATUS_NEEDS_CHANGES)
+    assert "liste des personnes présentes" in sent_back.current_task_state.comment
+
+
+def test_demo_facilitator_sees_their_groups_pending_report_on_the_dashboard(demo, client):
+    client.login(username="animateur-ethique", password="demo")
+    dashboard = client.get("/admin/").content.decode()
+    assert "Réunion de suivi – avril 2018" in dashboard
+    client.login(username="animateur-representation", password="demo")
+    assert "Réunion de suivi – avril 2018" not in client.get("/admin/").content.decode()
+
+
+def test_demo_board_decisions_cover_every_recommendation_and_status(demo):
+    decisions = BoardDecision.objects.all()
+    assert decisions.count() == 34
+    assert set(decisions.values_list("status", flat=True)) == set(DecisionStatus.values)
+    for decision in decisions.exclude(status=DecisionStatus.RECEIVED):
+        assert decision.history.exists()
+    implemented = decisions.filter(status=DecisionStatus.IMPLEMENTED).first()
+    assert list(implemented.history.values_list("to_status", flat=True))[-2:] == ["presented", "implemented"]

@@ -9,7 +9,10 @@ class WorkingGroupsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401 - connects the membership and page handlers
+        from . import signals, workflow  # noqa: F401 - connect the page, membership and workflow handlers
+        from .notifications import connect as connect_notifications
         from .roles import ensure_roles_after_migrate
+
+        connect_notifications()
 
         post_migrate.connect(ensure_roles_after_migrate, sender=self)

@@ -2,12 +2,15 @@
 
 from collections import Counter
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from .choices import MembershipRole
 
@@ -144,3 +147,45 @@ class RecommendationPageForm(WagtailAdminPageForm):
 
 def _display(user):
     return user.get_full_name() or user.get_username()
+
+
+class BoardDecisionForm(WagtailAdminModelForm):
+    """The board changes a decision's status here; every change is validated and written to the history."""
+
+    note = forms.CharField(
+        label=_lazy("note pour l'historique"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy("Visible par les membres dans l'historique de la recommandation."),
+    )
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.user = for_user
+        self.status_before = self.instance.status
+        if "status" in self.fields:
+            from .models.decisions import in_order
+
+            allowed = ", ".join(f"« {status.label} »" for status in in_order(self.instance.allowed_next()))
+            self.fields["status"].help_text = _(
+                "Depuis « %(current)s », statuts possibles : %(allowed)s."
+            ) % {
+                "current": self.instance.get_status_display(),
+                "allowed": allowed or _("aucun, c'est le dernier statut"),
+            }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        to_status = cleaned_data.get("status")
+        if to_status:
+            try:
+                self.instance.check_transition(self.status_before, to_status)
+            except ValidationError as error:
+                self.add_error("status", error.message_dict["status"])
+        return cleaned_data
+
+    def save(self, commit=True):
+        decision = self.instance
+        to_status = decision.status
+        decision.status = self.status_before  # change_status moves it, checks it and writes the history
+        return decision.change_status(to_status, user=self.user, note=self.cleaned_data.get("note", ""))

@@ -110,15 +110,30 @@ def _tags_in_use(through_model, scope):
     )
 
 
-def recommendations_tracker(programme, group=None, tag=None):
-    """The programme's live recommendations (optionally one group's, one tag's) and the tags in use."""
+def recommendations_tracker(programme, group=None, tag=None, status=None):
+    """The programme's live recommendations (optionally one group's, tag's, board status'), tags in use."""
     from .models import RecommendationPage, RecommendationPageTag
 
     scope = RecommendationPage.objects.live().descendant_of(group or programme)
-    recommendations = scope.order_by("number").prefetch_related("tags")
+    recommendations = scope.order_by("number").prefetch_related("tags").select_related("board_decision")
     if tag:
         recommendations = recommendations.filter(tags__slug=tag)
+    if status:
+        recommendations = recommendations.filter(board_decision__status=status)
     return recommendations, _tags_in_use(RecommendationPageTag, scope)
+
+
+def status_counts(scope):
+    """[(status, label, count)] for the live recommendations under ``scope``, every status listed."""
+    from .models import BoardDecision, DecisionStatus
+
+    counts = dict(
+        BoardDecision.objects.filter(recommendation__in=scope)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .values_list("status", "count")
+    )
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in DecisionStatus]
 
 
 def meeting_reports_listing(programme, group=None, tag=None):

@@ -16,6 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
+from .workflow import ensure_workflow
+
 logger = logging.getLogger(__name__)
 
 #: What members of a working group and editors may do on the pages they are given.
@@ -119,22 +121,46 @@ def ensure_roles():
         editors = editors_group()
         editors.permissions.add(access_admin)
         board_group().permissions.add(access_admin)
+        # Nobody edits a decision but the board: drop the permission from any other group.
+        Group.permissions.through.objects.filter(
+            permission__content_type__app_label="workinggroups",
+            permission__codename__in=["add_boarddecision", "change_boarddecision", "delete_boarddecision"],
+        ).exclude(group__name=settings.BOARD_GROUP_NAME).delete()
+        board = board_group()
+        for codename in ("change_boarddecision", "view_boarddecision"):
+            board.permissions.add(_permission("workinggroups", "boarddecision", codename))
         for programme in ProgrammePage.objects.all():
             grant_editors_on_programme(programme)
         for group_page in WorkingGroupPage.objects.select_related("django_group"):
             sync_working_group(group_page)
+        ensure_workflow()
+        ensure_decisions()
         # Publishing is the workflow's job: no group may hold a publish right.
         removed, _ = GroupPagePermission.objects.filter(permission__codename="publish_page").delete()
         if removed:
             logger.warning("Removed %d group publish permissions: only superusers publish.", removed)
 
 
+def ensure_decisions():
+    """Every published recommendation has its board decision record."""
+    from .models import BoardDecision, RecommendationPage
+
+    for recommendation in RecommendationPage.objects.live().filter(board_decision__isnull=True):
+        BoardDecision.for_recommendation(recommendation)
+
+
 def ensure_roles_after_migrate(sender, using="default", **kwargs):
     from django.db import connections
 
-    from .models import WorkingGroupMembership
-
     # Only once the tables exist (not, say, after migrating this app back to zero).
-    needed = {Page._meta.db_table, GroupPagePermission._meta.db_table, WorkingGroupMembership._meta.db_table}
+    from .models import BoardDecision, FacilitatorApprovalTask, WorkingGroupMembership
+
+    needed = {
+        Page._meta.db_table,
+        GroupPagePermission._meta.db_table,
+        WorkingGroupMembership._meta.db_table,
+        FacilitatorApprovalTask._meta.db_table,
+        BoardDecision._meta.db_table,
+    }
     if needed <= set(connections[using].introspection.table_names()):
         ensure_roles()

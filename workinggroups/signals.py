@@ -2,15 +2,32 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.signals import page_published, post_page_move
 
-from .models import ProgrammePage, WorkingGroupMembership, WorkingGroupPage
+from .models import BoardDecision, ProgrammePage, RecommendationPage, WorkingGroupMembership, WorkingGroupPage
 from .roles import grant_editors_on_programme, sync_working_group
+from .workflow import assign_workflow
 
 
 @receiver(post_save, sender=ProgrammePage)
 def programme_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         grant_editors_on_programme(instance)
+        assign_workflow(instance)
+
+
+@receiver(page_published, sender=RecommendationPage)
+def recommendation_published(sender, instance, **kwargs):
+    # The board receives the recommendation when it is first published.
+    BoardDecision.for_recommendation(instance)
+
+
+@receiver(post_page_move)
+def keep_decision_tree_fields_current(sender, instance, **kwargs):
+    for recommendation in RecommendationPage.objects.descendant_of(instance, inclusive=True).filter(
+        board_decision__isnull=False
+    ):
+        BoardDecision.for_recommendation(recommendation)
 
 
 @receiver(post_save, sender=WorkingGroupPage)

@@ -9,3 +9,13 @@ def is_within(page, section):
     if not page or not section or not getattr(page, "path", None):
         return False
     return page.path.startswith(section.path)
+
+
+@register.filter
+def working_group(page):
+    """The working group a page belongs to (the page itself, or its nearest group ancestor), or None."""
+    from workinggroups.models import WorkingGroupPage
+
+    if not page or not getattr(page, "path", None):
+        return None
+    return WorkingGroupPage.objects.ancestor_of(page, inclusive=True).order_by("-depth").first()

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django.contrib.admin",  # not routed: wagtail-modeladmin's list filters use its filter classes
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -191,3 +192,13 @@ WORKING_GROUP_DEFAULT_MAX_SIZE = 12
 BOARD_GROUP_NAME = "Conseil d'administration"
 MEMBERS_GROUP_NAME = "Membres"
 EDITORS_GROUP_NAME = "Éditeurs"
+
+# Moderation workflow (workinggroups/workflow.py)
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
+WAGTAIL_FINISH_WORKFLOW_ACTION = "workinggroups.finish.publish_reviewed_revision"
+# Every saved revision of a page under review must be reviewed again; autosave would
+# create revisions (and send the page back to its facilitators) every few seconds.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = env_bool("NOTIFY_SUPERUSERS", False)

@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..roles import board_group, editors_group, ensure_roles, members_group
 from .groups import GROUPS, PROFILE_CYCLE, all_meetings
+from .moderation import load_pending_reports
 from .programme import HOME_INTRO, PROGRAMME
 
 DEMO_EMAIL_DOMAIN = "example.org"
@@ -34,8 +35,8 @@ ROLE_ACCOUNTS = [
     *[
         (
             f"animateur-{group['slug']}",
-            "Animation",
-            group["title"],
+            "Animateur·rice",
+            group["short"],
             f"animateur·rice du groupe « {group['title']} »",
         )
         for group in GROUPS
@@ -84,7 +85,16 @@ class DemoLoader:
         programme = self._programme(home)
         for number, group in enumerate(GROUPS, start=1):
             self._group(programme, group, number)
+        accounts = {
+            user.username: user for user in self.User.objects.filter(username__in=self._role_usernames())
+        }
+        for _ in range(load_pending_reports(accounts)):
+            self.result.count("comptes rendus en relecture")
         return self.result
+
+    @staticmethod
+    def _role_usernames():
+        return [username for username, *_rest in ROLE_ACCOUNTS]
 
     # Accounts
 

@@ -1,9 +1,15 @@
+from .decisions import BoardDecision, BoardDecisionHistory, DecisionStatus
 from .groups import WorkingGroupMembership, WorkingGroupPage
 from .programme import ProgrammePage
 from .recommendations import RecommendationPage, RecommendationPageTag
 from .reports import MeetingReportPage, MeetingReportPageTag
+from .tasks import FacilitatorApprovalTask
 
 __all__ = [
+    "BoardDecision",
+    "BoardDecisionHistory",
+    "DecisionStatus",
+    "FacilitatorApprovalTask",
     "MeetingReportPage",
     "MeetingReportPageTag",
     "ProgrammePage",

@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from ..blocks import ResourceLinkBlock, TestimonialBlock
 from ..choices import ProgrammeStatus
+from .decisions import DecisionStatus
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -121,7 +122,10 @@ class ProgrammePage(RoutablePageMixin, Page):
 
         groups = list(self.working_groups())
         group, tag, notice = self._listing_filters(request, groups)
-        recommendations, tags = recommendations_tracker(self, group=group, tag=tag)
+        status = request.GET.get("statut") or None
+        if status and status not in DecisionStatus.values:
+            notice, status = _("Ce statut n'existe pas : tous les statuts sont affichés."), None
+        recommendations, tags = recommendations_tracker(self, group=group, tag=tag, status=status)
         page_obj = Paginator(recommendations, 20).get_page(request.GET.get("page"))
         return self.render(
             request,
@@ -131,6 +135,8 @@ class ProgrammePage(RoutablePageMixin, Page):
                 "tags": tags,
                 "selected_tag": tag,
                 "notice": notice,
+                "statuses": DecisionStatus.choices,
+                "selected_status": status,
                 "page_obj": page_obj,
                 "recommendations": attach_working_groups(page_obj.object_list),
             },

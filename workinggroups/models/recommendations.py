@@ -52,10 +52,16 @@ class RecommendationPage(Page):
         verbose_name_plural = _("recommandations")
 
     def get_context(self, request, *args, **kwargs):
+        from .decisions import BoardDecision
         from .groups import WorkingGroupPage
         from .programme import ProgrammePage
 
         context = super().get_context(request, *args, **kwargs)
         context["working_group"] = WorkingGroupPage.objects.ancestor_of(self).first()
         context["programme"] = ProgrammePage.objects.ancestor_of(self).first()
+        decision = BoardDecision.objects.filter(recommendation=self).first()
+        context["decision"] = decision
+        context["decision_history"] = (
+            list(decision.history.select_related("changed_by")) if decision is not None else []
+        )
         return context

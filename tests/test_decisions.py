@@ -1,0 +1,222 @@
+"""The board's decision on each recommendation: who records it, which changes are allowed, what
+members see."""
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from workinggroups.models import BoardDecision, BoardDecisionHistory, DecisionStatus
+
+from .factories import RecommendationPageFactory
+
+S = DecisionStatus
+
+
+@pytest.fixture
+def recommendation(group_a):
+    page = RecommendationPageFactory(
+        parent=group_a, number=12, title="Créer un comité éthique permanent", live=False
+    )
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def decision(recommendation):
+    return BoardDecision.objects.get(recommendation=recommendation)
+
+
+def edit_url(decision):
+    return f"/admin/workinggroups/boarddecision/edit/{decision.pk}/"
+
+
+def post_decision(client, decision, **fields):
+    data = {
+        "status": decision.status,
+        "amended_text": decision.amended_text,
+        "reasoning": decision.reasoning,
+        "assembly_date": decision.assembly_date or "",
+        "assembly_outcome": decision.assembly_outcome,
+        "note": "",
+    }
+    data.update(fields)
+    return client.post(edit_url(decision), data)
+
+
+def test_publishing_a_recommendation_hands_it_to_the_board(decision, group_a, programme):
+    assert decision.status == S.RECEIVED
+    assert decision.working_group.pk == group_a.pk and decision.programme.pk == programme.pk
+    assert decision.history.count() == 0
+
+
+def test_the_board_records_an_amended_adoption_then_the_assembly(decision, board_member, login, member):
+    client = login(board_member)
+    assert client.get(edit_url(decision)).status_code == 200
+    assert post_decision(client, decision, status=S.UNDER_ANALYSIS, note="Mise à l'étude.").status_code == 302
+    response = post_decision(
+        client,
+        decision,
+        status=S.AMENDED,
+        amended_text="Créer un comité éthique de sept membres.",
+        reasoning="Neuf membres, c'est trop pour une coopérative de notre taille.",
+        note="Adoptée en séance du 17 avril 2018.",
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.status == S.AMENDED and decision.updated_by == board_member
+
+    response = post_decision(
+        client,
+        decision,
+        status=S.PRESENTED,
+        assembly_date="2018-06-19",
+        assembly_outcome="Approuvée par l'assemblée générale à une large majorité.",
+    )
+    assert response.status_code == 302
+    history = list(decision.history.values_list("from_status", "to_status", "changed_by__username", "note"))
+    assert history == [
+        (S.RECEIVED, S.UNDER_ANALYSIS, "conseil", "Mise à l'étude."),
+        (S.UNDER_ANALYSIS, S.AMENDED, "conseil", "Adoptée en séance du 17 avril 2018."),
+        (S.AMENDED, S.PRESENTED, "conseil", ""),
+    ]
+
+    page = login(member).get(decision.recommendation.url).content.decode()
+    for text in (
+        "Présentée à l&#x27;assemblée générale",
+        "Créer un comité éthique de sept membres.",
+        "Neuf membres, c&#x27;est trop",
+        "Approuvée par l&#x27;assemblée générale",
+        "Adoptée en séance du 17 avril 2018.",
+        "de « adoptée avec amendement » à « présentée à l&#x27;assemblée générale »",
+    ):
+        assert text in page, text
+
+
+@pytest.mark.parametrize(
+    ("path", "to_status", "message"),
+    [
+        ([], S.IMPLEMENTED, "ne peut pas passer à « mise en œuvre »"),
+        ([], S.ADOPTED, "ne peut pas passer à « adoptée »"),
+        ([S.UNDER_ANALYSIS, S.REJECTED, S.PRESENTED], S.IMPLEMENTED, "Seule une recommandation adoptée"),
+        ([S.UNDER_ANALYSIS, S.ADOPTED, S.PRESENTED], S.UNDER_ANALYSIS, "ne peut pas passer"),
+    ],
+)
+def test_invalid_transitions_are_refused_with_a_clear_message(
+    decision, board_member, login, path, to_status, message
+):
+    for step in path:
+        _move(decision, step, board_member)
+    before = decision.history.count()
+    response = post_decision(login(board_member), decision, status=to_status)
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    decision.refresh_from_db()
+    assert decision.history.count() == before
+
+
+def _move(decision, status, user):
+    """Move a decision along, filling in whatever the status requires."""
+    decision.reasoning = decision.reasoning or "Motivation."
+    decision.assembly_date = decision.assembly_date or "2018-06-19"
+    decision.assembly_outcome = decision.assembly_outcome or "Présentée."
+    decision.change_status(status, user)
+
+
+@pytest.mark.parametrize(
+    ("status", "field", "message"),
+    [
+        (S.AMENDED, "amended_text", "Indiquez le texte amendé"),
+        (S.REJECTED, "reasoning", "Indiquez la motivation du Conseil"),
+        (S.DEFERRED, "reasoning", "Indiquez la motivation du Conseil"),
+    ],
+)
+def test_a_decision_needs_its_text_and_reasoning(decision, board_member, login, status, field, message):
+    decision.change_status(S.UNDER_ANALYSIS, board_member)
+    response = post_decision(login(board_member), decision, status=status, amended_text="", reasoning="")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == S.UNDER_ANALYSIS
+
+
+def test_history_rows_cannot_be_edited_or_deleted(decision, board_member):
+    decision.change_status(S.UNDER_ANALYSIS, board_member, note="Première lecture")
+    row = BoardDecisionHistory.objects.get()
+    row.note = "Réécrite"
+    with pytest.raises(ValidationError):
+        row.save()
+    with pytest.raises(ValidationError):
+        row.delete()
+    assert BoardDecisionHistory.objects.get().note == "Première lecture"
+
+
+def test_only_the_board_may_edit_decisions(decision, group_a, editor, member, superuser, login):
+    for user in (group_a.facilitator, group_a.people[0], editor):
+        client = login(user)
+        assert client.get(edit_url(decision)).status_code in (302, 403), user.username
+        client.post(edit_url(decision), {"status": S.UNDER_ANALYSIS})
+        decision.refresh_from_db()
+        assert decision.status == S.RECEIVED
+    assert login(member).get(edit_url(decision)).status_code == 302
+    assert login(superuser).get(edit_url(decision)).status_code == 200
+
+
+def test_the_board_liaison_of_a_group_edits_as_a_board_member(decision, group_a, login):
+    """The liaison sits on the board: the right comes from the board group, not from the group."""
+    assert login(group_a.liaison).get(edit_url(decision)).status_code == 200
+
+
+def test_decisions_cannot_be_created_or_deleted_in_the_admin(decision, board_member, login):
+    client = login(board_member)
+    assert client.get("/admin/workinggroups/boarddecision/create/").status_code in (302, 403)
+    assert client.get(f"/admin/workinggroups/boarddecision/delete/{decision.pk}/").status_code in (302, 403)
+    assert BoardDecision.objects.filter(pk=decision.pk).exists()
+
+
+def test_the_board_lists_filters_searches_and_exports(decision, group_b, board_member, login):
+    other = RecommendationPageFactory(parent=group_b, number=30, title="Publier les comptes", live=False)
+    other.save_revision().publish()
+    client = login(board_member)
+    listing = client.get("/admin/workinggroups/boarddecision/", {"working_group__id__exact": group_b.pk})
+    html = listing.content.decode()
+    assert "Publier les comptes" in html and "Créer un comité éthique permanent" not in html
+    searched = client.get("/admin/workinggroups/boarddecision/", {"q": "comité"}).content.decode()
+    assert "Créer un comité éthique permanent" in searched and "Publier les comptes" not in searched
+    by_status = client.get(
+        "/admin/workinggroups/boarddecision/", {"status__exact": "received"}
+    ).content.decode()
+    assert "Publier les comptes" in by_status
+    export = client.get("/admin/workinggroups/boarddecision/", {"export": "csv"})
+    assert export.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert len(rows) == 3
+    assert any("Publier les comptes" in cell for cell in rows[2] + rows[1])
+
+
+def test_tracker_filters_by_status_and_home_counts_per_status(
+    decision, board_member, member, login, programme, home
+):
+    decision.change_status(S.UNDER_ANALYSIS, board_member)
+    client = login(member)
+    tracker = programme.url + programme.reverse_subpage("tracker")
+    assert (
+        "Créer un comité éthique permanent"
+        in client.get(tracker, {"statut": "under_analysis"}).content.decode()
+    )
+    assert (
+        "Créer un comité éthique permanent" not in client.get(tracker, {"statut": "adopted"}).content.decode()
+    )
+    assert "Ce statut n&#x27;existe pas" in client.get(tracker, {"statut": "n'importe quoi"}).content.decode()
+    home_html = client.get("/").content.decode()
+    assert "En cours d&#x27;analyse" in home_html
+
+
+def test_a_recommendation_with_a_decision_is_not_deleted(decision, superuser, login):
+    page = decision.recommendation
+    client = login(superuser)
+    response = client.post(f"/admin/pages/{page.pk}/delete/")
+    assert response.status_code == 302
+    assert type(page).objects.filter(pk=page.pk).exists()
+    assert BoardDecision.objects.filter(pk=decision.pk).exists()

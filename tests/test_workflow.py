@@ -1,0 +1,162 @@
+"""The moderation path, end to end in Django's test client, with who is emailed at each step."""
+
+import pytest
+from django.core import mail
+from wagtail.models import PageLogEntry, TaskState, WorkflowState
+
+from workinggroups.models import FacilitatorApprovalTask, MeetingReportPage
+from workinggroups.workflow import BOARD_TASK_NAME, FACILITATOR_TASK_NAME, WORKFLOW_NAME
+
+from .factories import BoardMemberFactory, ProgrammePageFactory, RecommendationPageFactory
+from .workflow_helpers import (
+    act,
+    current_task_state,
+    draft_report_in_admin,
+    recipients,
+    submit_for_moderation,
+)
+
+
+@pytest.fixture
+def people(group_a, group_b, editor, board_member, member, superuser):
+    second_board_member = BoardMemberFactory(username="conseil-2")
+    return {
+        "group_a": group_a,
+        "group_b": group_b,
+        "editor": editor,
+        "board": board_member,
+        "board2": second_board_member,
+        "member": member,
+        "superuser": superuser,
+    }
+
+
+def test_the_workflow_has_two_steps_and_covers_every_programme(programme, home):
+    workflow = programme.get_workflow()
+    assert workflow.name == WORKFLOW_NAME
+    tasks = [task.specific for task in workflow.tasks]
+    assert [task.name for task in tasks] == [FACILITATOR_TASK_NAME, BOARD_TASK_NAME]
+    assert isinstance(tasks[0], FacilitatorApprovalTask)
+    assert [g.name for g in tasks[1].groups.all()] == ["Conseil d'administration"]
+    new_programme = ProgrammePageFactory(parent=home)
+    assert new_programme.get_workflow() == workflow
+
+
+def test_report_goes_from_editor_to_facilitator_to_board_to_members(people, login):
+    group_a = people["group_a"]
+    editor_client = login(people["editor"])
+    mail.outbox.clear()
+
+    report = draft_report_in_admin(editor_client, group_a)
+    assert not report.live
+    assert current_task_state(report).task.specific.name == FACILITATOR_TASK_NAME
+    # Only this group's facilitator hears of it: not the other group's, not the board, not superusers.
+    assert recipients() == ["animateur-ethique"]
+    assert "À relire" in mail.outbox[0].subject
+    assert mail.outbox[0].alternatives, "the notification has an HTML part"
+
+    member_client = login(people["member"])
+    assert member_client.get(f"{group_a.url}{report.slug}/").status_code == 404
+
+    facilitator_client = login(group_a.facilitator)
+    dashboard = facilitator_client.get("/admin/").content.decode()
+    assert "Compte rendu de la réunion de mars" in dashboard
+    other_dashboard = login(people["group_b"].facilitator).get("/admin/").content.decode()
+    assert "Compte rendu de la réunion de mars" not in other_dashboard
+
+    mail.outbox.clear()
+    assert act(facilitator_client, report, "approve").status_code in (200, 302)
+    assert current_task_state(report).task.name == BOARD_TASK_NAME
+    assert recipients() == ["conseil", "conseil-2", "conseil-ethique", "conseil-finances"]
+    assert not MeetingReportPage.objects.get(pk=report.pk).live
+
+    board_client = login(people["board"])
+    assert "Compte rendu de la réunion de mars" in board_client.get("/admin/").content.decode()
+    mail.outbox.clear()
+    assert act(board_client, report, "approve").status_code in (200, 302)
+    report.refresh_from_db()
+    assert report.live
+    assert recipients() == ["editeur"]
+    assert "Publiée" in mail.outbox[0].subject
+    assert member_client.get(report.url).status_code == 200
+    assert PageLogEntry.objects.filter(page=report, action="wagtail.publish").count() == 1
+
+
+def test_request_changes_sends_the_comment_to_the_author_who_fixes_and_resubmits(people, login):
+    group_a = people["group_a"]
+    editor_client = login(people["editor"])
+    report = draft_report_in_admin(editor_client, group_a)
+    facilitator_client = login(group_a.facilitator)
+    mail.outbox.clear()
+
+    act(facilitator_client, report, "reject", comment="Ajoutez la liste des présents, s'il vous plaît.")
+    assert recipients() == ["editeur"]
+    message = mail.outbox[0]
+    assert "Modifications demandées" in message.subject
+    assert "Ajoutez la liste des présents" in message.body
+    assert WorkflowState.objects.get(status=WorkflowState.STATUS_NEEDS_CHANGES)
+
+    mail.outbox.clear()
+    assert submit_for_moderation(editor_client, report).status_code == 302
+    assert current_task_state(report).task.name == FACILITATOR_TASK_NAME
+    assert recipients() == ["animateur-ethique"]
+
+
+def test_the_same_path_holds_for_recommendations_and_group_pages(people, login):
+    group_a = people["group_a"]
+    recommendation = RecommendationPageFactory(parent=group_a, number=40, live=False)
+    recommendation.save_revision(user=group_a.people[0])
+    for page in (recommendation, group_a):
+        author = login(group_a.people[0])
+        assert submit_for_moderation(author, page).status_code == 302
+        assert current_task_state(page).task.name == FACILITATOR_TASK_NAME
+        act(login(group_a.facilitator), page, "approve")
+        assert current_task_state(page).task.name == BOARD_TASK_NAME
+        act(login(people["board"]), page, "approve")
+        page.refresh_from_db()
+        assert page.live and not page.has_unpublished_changes
+
+
+def test_a_page_outside_any_group_skips_the_facilitator_step(people, programme, login):
+    client = login(people["editor"])
+    mail.outbox.clear()
+    assert submit_for_moderation(client, programme).status_code == 302
+    state = current_task_state(programme)
+    assert state.task.name == BOARD_TASK_NAME
+    skipped = TaskState.objects.get(workflow_state=state.workflow_state, task__name=FACILITATOR_TASK_NAME)
+    assert skipped.status == TaskState.STATUS_SKIPPED
+    assert "aucun groupe" in skipped.comment
+    assert "animateur-ethique" not in recipients()
+
+
+def test_notification_preferences_are_respected(people, login):
+    from wagtail.users.models import UserProfile
+
+    group_a = people["group_a"]
+    profile = UserProfile.get_for_user(group_a.facilitator)
+    profile.submitted_notifications = False
+    profile.save()
+    mail.outbox.clear()
+    draft_report_in_admin(login(people["editor"]), group_a)
+    assert recipients() == []
+
+
+def test_superusers_are_only_notified_when_configured(people, login, settings):
+    settings.WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = True
+    mail.outbox.clear()
+    draft_report_in_admin(login(people["editor"]), people["group_a"])
+    # Superusers then also get Wagtail's "submitted to the workflow" message.
+    assert set(recipients()) == {"admin", "animateur-ethique"}
+
+
+def test_every_recipient_may_view_the_page(people, login):
+    """Whoever is emailed about a page can open it in the admin (review) or on the site (published)."""
+    group_a = people["group_a"]
+    report = draft_report_in_admin(login(people["editor"]), group_a)
+    for message in mail.outbox:
+        username = message.to[0].split("@")[0]
+        user = type(people["editor"]).objects.get(username=username)
+        response = login(user).get(
+            f"/admin/pages/workflow/preview/{report.pk}/{current_task_state(report).task_id}/"
+        )
+        assert response.status_code == 200, username

@@ -1,0 +1,278 @@
+"""Each way a moderation could be forced or corrupted, tried and refused."""
+
+import threading
+import time
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test import Client
+from wagtail.models import PageLogEntry, Revision, TaskState, WorkflowState
+
+from home.models import HomePage
+from workinggroups.choices import MembershipRole
+from workinggroups.models import MeetingReportPage
+from workinggroups.workflow import BOARD_TASK_NAME, FACILITATOR_TASK_NAME
+
+from .admin_forms import edit_form_data, post_edit
+from .factories import (
+    PASSWORD,
+    BoardMemberFactory,
+    ProgrammePageFactory,
+    UserFactory,
+    add_membership,
+    make_working_group,
+)
+from .workflow_helpers import act, current_task_state, draft_report_in_admin, recipients, task_status
+
+
+def refused(response):
+    """Wagtail answers a refused admin action with 403, or a redirect to the dashboard with a message."""
+    return response.status_code == 403 or (response.status_code == 302 and response["Location"] == "/admin/")
+
+
+@pytest.fixture
+def report_at_facilitator_step(group_a, group_b, editor, login):
+    return draft_report_in_admin(login(editor), group_a, title="Rapport confidentiel du groupe A")
+
+
+@pytest.fixture
+def report_at_board_step(report_at_facilitator_step, group_a, login):
+    act(login(group_a.facilitator), report_at_facilitator_step, "approve")
+    assert current_task_state(report_at_facilitator_step).task.name == BOARD_TASK_NAME
+    return report_at_facilitator_step
+
+
+def review_urls(page):
+    state = current_task_state(page)
+    return [
+        f"/admin/pages/{page.pk}/edit/",
+        f"/admin/pages/workflow/preview/{page.pk}/{state.task_id}/",
+        f"/admin/pages/{page.pk}/edit/preview/",
+        f"/admin/pages/{page.pk}/view_draft/",
+        f"/admin/pages/{page.pk}/revisions/{page.latest_revision_id}/view/",
+        f"/admin/pages/workflow/action/{page.pk}/approve/{state.pk}/",
+        f"/admin/pages/workflow/collect_action_data/{page.pk}/approve/{state.pk}/",
+    ]
+
+
+def test_another_groups_facilitator_cannot_open_the_review(report_at_facilitator_step, group_b, login):
+    client = login(group_b.facilitator)
+    for url in review_urls(report_at_facilitator_step):
+        response = client.get(url)
+        assert refused(response), f"{url} answered {response.status_code}"
+        assert "Rapport confidentiel du groupe A" not in response.content.decode()
+
+
+def test_another_groups_facilitator_cannot_approve_by_any_url(report_at_facilitator_step, group_b, login):
+    state = current_task_state(report_at_facilitator_step)
+    client = login(group_b.facilitator)
+    page = report_at_facilitator_step
+    for action in ("approve", "reject"):
+        assert refused(
+            client.post(f"/admin/pages/workflow/action/{page.pk}/{action}/{state.pk}/", {"comment": "x"})
+        )
+        assert refused(
+            client.post(f"/admin/pages/workflow/collect_action_data/{page.pk}/{action}/{state.pk}/")
+        )
+    data = {"action-workflow-action": "1", "workflow-action-name": "approve"}
+    assert refused(client.post(f"/admin/pages/{page.pk}/edit/", data))
+    assert task_status(state) == TaskState.STATUS_IN_PROGRESS
+
+
+def test_a_forged_task_state_id_does_not_approve_another_groups_page(
+    report_at_facilitator_step, group_b, editor, login
+):
+    """B's facilitator names their own page in the URL, and A's task state in the id."""
+    page_b = draft_report_in_admin(login(editor), group_b, title="Rapport du groupe B")
+    state_a = current_task_state(report_at_facilitator_step)
+    state_b = current_task_state(page_b)
+    client = login(group_b.facilitator)
+    response = client.post(f"/admin/pages/workflow/action/{page_b.pk}/approve/{state_a.pk}/", {"comment": ""})
+    assert refused(response)
+    assert task_status(state_a) == TaskState.STATUS_IN_PROGRESS
+    assert task_status(state_b) == TaskState.STATUS_IN_PROGRESS
+    assert current_task_state(report_at_facilitator_step).task.name == FACILITATOR_TASK_NAME
+
+
+def test_a_member_given_admin_access_cannot_approve(report_at_facilitator_step, member, group_a, login):
+    member.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    state = current_task_state(report_at_facilitator_step)
+    for user in (member, group_a.people[0], group_a.liaison):
+        client = login(user)
+        response = client.post(
+            f"/admin/pages/workflow/action/{report_at_facilitator_step.pk}/approve/{state.pk}/"
+        )
+        assert refused(response), user.username
+        assert "Rapport confidentiel du groupe A" not in client.get("/admin/").content.decode()
+    assert task_status(state) == TaskState.STATUS_IN_PROGRESS
+
+
+def test_the_board_cannot_approve_at_the_facilitator_step(report_at_facilitator_step, board_member, login):
+    state = current_task_state(report_at_facilitator_step)
+    response = act(login(board_member), report_at_facilitator_step, "approve", task_state=state)
+    assert refused(response)
+    assert task_status(state) == TaskState.STATUS_IN_PROGRESS
+
+
+def test_a_double_submit_publishes_once(report_at_board_step, board_member, login):
+    state = current_task_state(report_at_board_step)
+    client = login(board_member)
+    first = act(client, report_at_board_step, "approve", task_state=state)
+    second = act(client, report_at_board_step, "approve", task_state=state)
+    assert first.status_code == 302 and second.status_code in (302, 403)
+    assert PageLogEntry.objects.filter(page=report_at_board_step, action="wagtail.publish").count() == 1
+
+
+def test_editing_after_the_facilitator_approved_goes_back_to_the_facilitators(
+    report_at_board_step, board_member, login
+):
+    page = report_at_board_step
+    client = login(board_member)  # the board may edit during its own step
+    data = edit_form_data(client, page)
+    data["title"] = "Rapport amendé par le Conseil"
+    mail.outbox.clear()
+    assert post_edit(client, page, data, None).status_code == 302
+    state = current_task_state(page)
+    assert state.task.name == FACILITATOR_TASK_NAME
+    assert state.revision_id == MeetingReportPage.objects.get(pk=page.pk).latest_revision_id
+    assert recipients() == ["animateur-ethique"]
+    assert not MeetingReportPage.objects.get(pk=page.pk).live
+
+
+def test_a_comment_only_save_does_not_restart_the_review(report_at_board_step, board_member):
+    page = MeetingReportPage.objects.get(pk=report_at_board_step.pk)
+    page.save_revision(user=board_member, changed=False)  # same content, e.g. a comment added
+    assert current_task_state(page).task.name == BOARD_TASK_NAME
+
+
+def test_approving_from_a_stale_tab_does_not_publish_unreviewed_content(
+    report_at_facilitator_step, group_a, login
+):
+    page = report_at_facilitator_step
+    second_facilitator = UserFactory(username="coanimatrice")
+    add_membership(group_a, second_facilitator, MembershipRole.FACILITATOR, "staff")
+    first_client, second_client = login(group_a.facilitator), login(second_facilitator)
+
+    stale_form = edit_form_data(first_client, page)  # tab opened on the submitted version
+    stale_state = current_task_state(page)
+    newer = edit_form_data(second_client, page)
+    newer["title"] = "Rapport modifié après l'ouverture de l'onglet"
+    assert post_edit(second_client, page, newer, None).status_code == 302
+
+    stale_form["action-workflow-action"] = "1"
+    stale_form["workflow-action-name"] = "approve"
+    first_client.post(f"/admin/pages/{page.pk}/edit/", stale_form)
+    assert refused(act(first_client, page, "approve", task_state=stale_state))
+
+    page.refresh_from_db()
+    assert not page.live
+    state = current_task_state(page)
+    assert state.task.name == FACILITATOR_TASK_NAME and state.status == TaskState.STATUS_IN_PROGRESS
+    assert state.revision_id == page.latest_revision_id
+    assert page.draft_title == "Rapport modifié après l'ouverture de l'onglet"
+
+
+def test_the_board_approving_a_version_edited_since_publishes_nothing(
+    report_at_board_step, board_member, login
+):
+    page = report_at_board_step
+    board_state = current_task_state(page)
+    editor_client = login(board_member)
+    data = edit_form_data(editor_client, page)
+    data["title"] = "Changé pendant l'approbation"
+    post_edit(editor_client, page, data, None)
+    other_board_member = BoardMemberFactory(username="conseil-autre")
+    assert refused(act(login(other_board_member), page, "approve", task_state=board_state))
+    page.refresh_from_db()
+    assert not page.live
+
+
+def test_a_reviewed_revision_cannot_be_rewritten(report_at_facilitator_step, editor):
+    page = MeetingReportPage.objects.get(pk=report_at_facilitator_step.pk)
+    submitted = page.latest_revision
+    before = dict(submitted.content)
+    page.title = "Titre glissé après la soumission"
+    with pytest.raises(PermissionDenied):
+        page.save_revision(user=editor, overwrite_revision=submitted)
+    submitted.refresh_from_db()
+    assert submitted.content["title"] == before["title"]
+
+
+def test_cancelling_a_workflow_keeps_the_authors_edits(group_a, editor, login):
+    client = login(editor)
+    page = draft_report_in_admin(client, group_a, title="Compte rendu à annuler")
+    data = edit_form_data(client, page)
+    data["action-cancel-workflow"] = "1"
+    # The author is locked out during review, so Wagtail cancels and shows the form again.
+    assert client.post(f"/admin/pages/{page.pk}/edit/", data).status_code in (200, 302)
+    assert WorkflowState.objects.get().status == WorkflowState.STATUS_CANCELLED
+    page = MeetingReportPage.objects.get(pk=page.pk)
+    assert page.draft_title == "Compte rendu à annuler"
+    latest = page.get_latest_revision_as_object()
+    assert "Le groupe a validé ses recommandations." in latest.summary
+    assert Revision.objects.filter(object_id=str(page.pk)).exists()
+    assert not page.live
+
+
+# Two board members at the same moment, on PostgreSQL where rows really lock.
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_board_members_approving_at_once_publish_exactly_once(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks; CI runs it there (DATABASE_URL)")
+    home = HomePage.objects.get()
+    programme = ProgrammePageFactory(parent=home)
+    group = make_working_group(programme, slug="ethique-concurrence")
+    editor = UserFactory(username="redacteur")
+    editor.groups.add(group.django_group)
+    approvers = [BoardMemberFactory(username=f"conseil-{n}") for n in range(2)]
+
+    def client_for(user):
+        client = Client()
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    page = draft_report_in_admin(client_for(editor), group, title="Rapport disputé")
+    act(client_for(group.facilitator), page, "approve")
+    state = current_task_state(page)
+    assert state.task.name == BOARD_TASK_NAME
+
+    # Widen the window between reading the task state and writing it, as a slow server would.
+    original_approve = TaskState.approve
+
+    def slow_approve(self, *args, **kwargs):
+        time.sleep(0.3)
+        return original_approve(self, *args, **kwargs)
+
+    monkeypatch.setattr(TaskState, "approve", slow_approve)
+    clients = [client_for(user) for user in approvers]
+    barrier = threading.Barrier(len(clients))
+    responses, errors = [], []
+
+    def approve(client):
+        try:
+            barrier.wait()
+            responses.append(act(client, page, "approve", task_state=state).status_code)
+        except Exception as error:  # a server error must fail the test, not vanish in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(responses) == [302, 302]  # one approved, one told it was already done
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.publish").count() == 1
+    assert (
+        PageLogEntry.objects.filter(page=page, action="wagtail.workflow.approve").count() == 2
+    )  # facilitator + board
+    page.refresh_from_db()
+    assert page.live

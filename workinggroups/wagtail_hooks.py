@@ -1,0 +1,89 @@
+"""Admin integration: the board's decisions, and refusals that keep moderation honest."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from wagtail import hooks
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+
+from .models import BoardDecision, RecommendationPage
+
+
+class BoardDecisionPermissionHelper(PermissionHelper):
+    """Decisions are created with their recommendation and never deleted: the board only edits them."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+@modeladmin_register
+class BoardDecisionAdmin(ModelAdmin):
+    model = BoardDecision
+    menu_label = _lazy("Décisions du Conseil")
+    menu_icon = "tasks"
+    menu_order = 250
+    add_to_settings_menu = False
+    permission_helper_class = BoardDecisionPermissionHelper
+    list_display = ("recommendation_number", "recommendation", "working_group", "status", "updated_at")
+    list_filter = ("status", "programme", "working_group")
+    search_fields = ("recommendation__title", "amended_text", "reasoning", "assembly_outcome")
+    list_select_related = ("recommendation", "working_group")
+    list_export = (
+        "recommendation_number",
+        "recommendation",
+        "working_group",
+        "programme",
+        "status",
+        "amended_text",
+        "reasoning",
+        "assembly_date",
+        "assembly_outcome",
+        "updated_at",
+    )
+    export_filename = "decisions-du-conseil"
+    ordering = ("recommendation__number",)
+
+    def recommendation_number(self, obj):
+        return obj.recommendation.number
+
+    recommendation_number.short_description = _lazy("n°")
+    recommendation_number.admin_order_field = "recommendation__number"
+
+
+@hooks.register("before_delete_page")
+def keep_recommendations_with_a_decision(request, page):
+    """A recommendation the board has a record of is unpublished, not deleted: nothing is lost."""
+    under = RecommendationPage.objects.descendant_of(page, inclusive=True)
+    if BoardDecision.objects.filter(recommendation__in=under).exists():
+        messages.error(
+            request,
+            _(
+                "Cette page contient une recommandation sur laquelle le Conseil a une décision : elle "
+                "ne peut pas être supprimée. Dépubliez-la si elle ne doit plus être visible."
+            ),
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_edit_page")
+def refuse_workflow_action_on_a_stale_version(request, page):
+    """Approving or rejecting from a tab opened before the latest edit would judge content nobody shows."""
+    if request.method != "POST" or not request.POST.get("action-workflow-action"):
+        return None
+    loaded = request.POST.get("loaded_revision_id")
+    if loaded and loaded != str(page.latest_revision_id or ""):
+        messages.error(
+            request,
+            _(
+                "La page a été modifiée depuis que vous l'avez ouverte : votre décision n'a pas été "
+                "enregistrée. Relisez la dernière version."
+            ),
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
