@@ -1,6 +1,15 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument, Document
+
+from .uploads import clean_upload_name
 
 
 class DocumentKind(models.TextChoices):
@@ -10,6 +19,15 @@ class DocumentKind(models.TextChoices):
     RESOURCE = "resource", _("ressource")
 
 
+def documents_storage():
+    """Documents live in their own storage, outside MEDIA_ROOT: no web server serves them by mistake."""
+    return storages["documents"]
+
+
+def document_upload_to(instance, filename):
+    return f"documents/{clean_upload_name(filename)}"
+
+
 class LibraryDocument(AbstractDocument):
     """A document of the intranet's library: minutes, presentations, reports, resources.
 
@@ -17,6 +35,16 @@ class LibraryDocument(AbstractDocument):
     the document model on a live site is a data migration nobody wants.
     """
 
+    file = models.FileField(
+        upload_to=document_upload_to, storage=documents_storage, max_length=255, verbose_name=_("fichier")
+    )
+    original_filename = models.CharField(
+        _("nom du fichier envoyé"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Tel que la personne l'a envoyé, avant nettoyage."),
+    )
     working_group = models.ForeignKey(
         "workinggroups.WorkingGroupPage",
         verbose_name=_("groupe de travail"),
@@ -30,8 +58,197 @@ class LibraryDocument(AbstractDocument):
     )
     meeting_date = models.DateField(_("date de la réunion"), null=True, blank=True)
 
-    admin_form_fields = Document.admin_form_fields + ("working_group", "kind", "meeting_date")
+    admin_form_fields = (*Document.admin_form_fields, "working_group", "kind", "meeting_date")
+
+    def clean(self):
+        # Wagtail checks the extension here too; with no file (refused upstream) it would add a
+        # second, empty-named message next to the real one.
+        if self.file and self.file.name:
+            super().clean()
 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        permissions = [("choose_document", "Can choose document")]
+
+
+class MinutesCollection(models.Model):
+    """Which collection holds a working group's minutes. Kept outside the page, so no revision changes it."""
+
+    working_group = models.OneToOneField(
+        "workinggroups.WorkingGroupPage",
+        verbose_name=_("groupe de travail"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="minutes_collection",
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection", on_delete=models.PROTECT, related_name="minutes_of"
+    )
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("collection de procès-verbaux")
+        verbose_name_plural = _("collections de procès-verbaux")
+
+    def __str__(self):
+        return self.collection.name
+
+
+class AccessRequestQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Granted and not yet expired: what actually opens documents."""
+        return self.filter(status=AccessRequest.Status.GRANTED, expires_at__gt=now or timezone.now())
+
+    def pending(self):
+        return self.filter(status=AccessRequest.Status.PENDING)
+
+    def decidable_by(self, user):
+        """Requests ``user`` may grant or refuse: the board sees all, a facilitator their groups'."""
+        from workinggroups.choices import MembershipRole
+
+        if user.is_superuser or user.groups.filter(name=settings.BOARD_GROUP_NAME).exists():
+            return self
+        return self.filter(
+            working_group__memberships__user=user, working_group__memberships__role=MembershipRole.FACILITATOR
+        )
+
+
+class AccessRequest(models.Model):
+    """A member asks to read a group's minutes ("disponibles sur demande"), one document or all of them."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        GRANTED = "granted", _("accordée")
+        REFUSED = "refused", _("refusée")
+        EXPIRED = "expired", _("expirée")
+        WITHDRAWN = "withdrawn", _("retirée")
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandeur·se"),
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+    )
+    # A request whose group is deleted opens nothing any more (access fails closed).
+    working_group = models.ForeignKey(
+        "workinggroups.WorkingGroupPage",
+        verbose_name=_("groupe de travail"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="access_requests",
+    )
+    # CASCADE, not SET_NULL: a request for a deleted document must never turn into one for the whole group.
+    document = models.ForeignKey(
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+        help_text=_("Vide : tous les procès-verbaux du groupe."),
+    )
+    reason = models.TextField(_("motif de la demande"), max_length=2000)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("demandée le"), default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("accès jusqu'au"), null=True, blank=True)
+    decision_note = models.TextField(_("note de décision"), blank=True)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d'accès aux procès-verbaux")
+        verbose_name_plural = _("demandes d'accès aux procès-verbaux")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "document"],
+                condition=Q(status="pending", document__isnull=False),
+                name="one_pending_request_per_document",
+            ),
+            models.UniqueConstraint(
+                fields=["requester", "working_group"],
+                condition=Q(status="pending", document__isnull=True),
+                name="one_pending_request_per_group",
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("%(who)s : %(what)s") % {"who": self.requester, "what": self.target_label}
+
+    @property
+    def target_label(self):
+        if self.document_id:
+            return self.document.title
+        group = self.working_group.title if self.working_group_id else gettext("(groupe supprimé)")
+        return gettext("tous les procès-verbaux du groupe « %(group)s »") % {"group": group}
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.GRANTED and self.expires_at and self.expires_at > timezone.now()
+
+    @property
+    def current_status(self):
+        """The status a person should see: a grant past its expiry is shown as expired."""
+        if self.status == self.Status.GRANTED and self.expires_at and self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status(self.status)
+
+    def grant(self, user, days=None, note=""):
+        days = days or settings.ACCESS_GRANT_DAYS
+        now = timezone.now()
+        self.status, self.decided_by, self.decided_at = self.Status.GRANTED, user, now
+        self.expires_at = now + timedelta(days=days)
+        self.decision_note = note
+        self.save()
+
+    def refuse(self, user, note=""):
+        self.status, self.decided_by, self.decided_at = self.Status.REFUSED, user, timezone.now()
+        self.expires_at, self.decision_note = None, note
+        self.save()
+
+
+class DownloadLogEntry(models.Model):
+    """One served download: who, what, when (and a hash of where from, if configured)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    document = models.ForeignKey(
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        verbose_name=_("document"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="download_log",
+    )
+    document_title = models.CharField(_("titre du document"), max_length=255)
+    working_group = models.ForeignKey(
+        "workinggroups.WorkingGroupPage",
+        verbose_name=_("groupe de travail"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    downloaded_at = models.DateTimeField(_("téléchargé le"), default=timezone.now, db_index=True)
+    ip_hash = models.CharField(_("adresse (empreinte)"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("téléchargement")
+        verbose_name_plural = _("journal des téléchargements")
+        ordering = ["-downloaded_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.document_title} · {self.downloaded_at:%Y-%m-%d %H:%M}"

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
 
+from documents import views as documents_views
 from home.forms import IntranetAuthenticationForm, IntranetPasswordResetForm
 
 account_patterns = [
@@ -44,7 +44,12 @@ account_patterns = [
 
 urlpatterns = account_patterns + [
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    # Documents are served by the library's own view (permission first, then the file), under the
+    # name Wagtail uses to build document links; Wagtail's password view is not routed (passwords are off).
+    path(
+        "documents/<int:document_id>/<str:document_filename>", documents_views.serve, name="wagtaildocs_serve"
+    ),
+    path("documents/", include("documents.urls")),
 ]
 
 if settings.DEBUG:

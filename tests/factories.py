@@ -101,3 +101,27 @@ def make_working_group(programme, members=3, **kwargs):
     group.refresh_from_db()
     group.facilitator, group.liaison, group.people = facilitator, liaison, people
     return group
+
+
+def make_minutes(
+    group, title="PV de la réunion de lancement", filename="pv-lancement.pdf", uploader=None, **kwargs
+):
+    """A small real PDF of minutes, in the group's restricted collection."""
+    from django.core.files.base import ContentFile
+
+    from documents.library import collection_for_group
+    from documents.models import DocumentKind, LibraryDocument
+    from documents.pdf import minimal_pdf
+
+    document = LibraryDocument(
+        title=title,
+        collection=collection_for_group(group),
+        working_group=group,
+        kind=DocumentKind.MINUTES,
+        uploaded_by_user=uploader or group.facilitator,
+        **kwargs,
+    )
+    document.file.save(filename, ContentFile(minimal_pdf(title, ["Présents : tout le groupe."])), save=False)
+    document._set_document_file_metadata()
+    document.save()
+    return document

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, WorkflowState
 
+from documents.models import AccessRequest, DownloadLogEntry
 from workinggroups.choices import MembershipRole
 from workinggroups.models import (
     BoardDecision,
@@ -156,3 +157,17 @@ def test_demo_board_decisions_cover_every_recommendation_and_status(demo):
         assert decision.history.exists()
     implemented = decisions.filter(status=DecisionStatus.IMPLEMENTED).first()
     assert list(implemented.history.values_list("to_status", flat=True))[-2:] == ["presented", "implemented"]
+
+
+def test_demo_minutes_are_real_pdfs_linked_from_each_meeting_and_restricted(demo, client):
+    reports = MeetingReportPage.objects.live()
+    assert reports.exclude(minutes=None).count() == reports.count() == 37
+    report = reports.select_related("minutes").first()
+    client.login(username="membre", password="demo")
+    assert client.get(report.minutes.url).status_code == 403
+    client.login(username=f"animateur-{report.get_parent().slug}", password="demo")
+    response = client.get(report.minutes.url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+    statuses = set(AccessRequest.objects.values_list("status", flat=True))
+    assert {"pending", "granted", "refused", "expired"} <= statuses
+    assert DownloadLogEntry.objects.count() >= 3

@@ -27,21 +27,21 @@ def attach_working_groups(pages):
 
 
 def _natural(text):
-    """ "Membre 2" before "Membre 10": digits compare as numbers."""
+    """Digits compare as numbers: "Membre 2" comes before "Membre 10"."""
     return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
 
 
-def _person_sort_key(membership):
-    user = membership.user
-    return (
-        ROLE_ORDER.get(membership.role, 9),
-        _natural(f"{user.last_name} {user.first_name} {user.username}"),
-    )
+def person_sort_key(user):
+    return _natural(f"{user.last_name} {user.first_name} {user.username}")
+
+
+def _membership_sort_key(membership):
+    return (ROLE_ORDER.get(membership.role, 9), person_sort_key(membership.user))
 
 
 def summarise_memberships(memberships):
     """Facilitators, board liaison, and members grouped by stakeholder profile, in a stable order."""
-    memberships = sorted(memberships, key=_person_sort_key)
+    memberships = sorted(memberships, key=_membership_sort_key)
     by_profile = {profile: [] for profile in StakeholderProfile}
     for membership in memberships:
         if membership.role == MembershipRole.MEMBER:

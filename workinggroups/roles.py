@@ -14,11 +14,15 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.dispatch import Signal
 from wagtail.models import GroupPagePermission, Page
 
 from .workflow import ensure_workflow
 
 logger = logging.getLogger(__name__)
+
+#: Sent after a working group's Django group is created or brought up to date (page=, django_group=).
+working_group_synced = Signal()
 
 #: What members of a working group and editors may do on the pages they are given.
 DRAFTING_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -91,6 +95,8 @@ def sync_working_group(group_page):
             group.save(update_fields=["name"])
         user_ids = WorkingGroupMembership.objects.filter(page=group_page).values_list("user_id", flat=True)
         group.user_set.set(list(user_ids))
+        # Other apps follow the group too (documents: its minutes collection).
+        working_group_synced.send(sender=type(group_page), page=group_page, django_group=group)
     return group
 
 

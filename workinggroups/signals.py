@@ -1,7 +1,9 @@
 """Keep each working group's Django group and page permissions in step with its pages."""
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Page
 from wagtail.signals import page_published, post_page_move
 
 from .models import BoardDecision, ProgrammePage, RecommendationPage, WorkingGroupMembership, WorkingGroupPage
@@ -39,6 +41,11 @@ def group_page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     sync_working_group(instance)
 
 
+def _cascaded_from_page_deletion(origin):
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return isinstance(model, type) and issubclass(model, Page)
+
+
 @receiver(post_delete, sender=WorkingGroupPage)
 def group_page_deleted(sender, instance, **kwargs):
     if instance.django_group_id:
@@ -48,9 +55,9 @@ def group_page_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=WorkingGroupMembership)
 @receiver(post_delete, sender=WorkingGroupMembership)
-def membership_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
+def membership_changed(sender, instance, raw=False, origin=None, **kwargs):
+    if raw or _cascaded_from_page_deletion(origin):
+        return  # the group page itself is going: its own handler removes the Django group
     group_page = WorkingGroupPage.objects.filter(pk=instance.page_id).select_related("django_group").first()
     if group_page is not None:
         sync_working_group(group_page)

@@ -150,9 +150,16 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Library documents (minutes...) are kept outside MEDIA_ROOT and have no URL of their own:
+# only the permission-checked view in documents/views.py serves them.
+DOCUMENTS_ROOT = Path(os.environ.get("DOCUMENTS_ROOT", BASE_DIR / "private-media"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {
+        "BACKEND": "documents.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": DOCUMENTS_ROOT},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
@@ -180,6 +187,16 @@ WAGTAIL_SITE_NAME = "Intranet des sociétaires"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_DOCUMENT_MODEL = "documents.LibraryDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "txt", "csv", "png", "jpg"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENTS_MAX_UPLOAD_MB", "25")) * 1024 * 1024
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.forms.LibraryDocumentForm"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []  # every download is an attachment, PDFs included
+# Shared passwords on private pages and collections are off: access is per person.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORDS": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORDS": False}
+# Minutes library (documents/)
+ACCESS_GRANT_DAYS = int(os.environ.get("ACCESS_GRANT_DAYS", "30"))
+DOWNLOAD_LOG_IP = os.environ.get("DOWNLOAD_LOG_IP", "hash")  # "hash" or "omit"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
 
+from documents.demo import load_requests_and_downloads, minutes_for_meeting
 from home.models import HomePage
 
 from ..choices import MembershipRole
@@ -85,16 +86,12 @@ class DemoLoader:
         programme = self._programme(home)
         for number, group in enumerate(GROUPS, start=1):
             self._group(programme, group, number)
-        accounts = {
-            user.username: user for user in self.User.objects.filter(username__in=self._role_usernames())
-        }
+        accounts = {user.username: user for user in self.User.objects.all()}
         for _ in range(load_pending_reports(accounts)):
             self.result.count("comptes rendus en relecture")
+        for _ in range(load_requests_and_downloads(accounts)):
+            self.result.count("demandes d'accès")
         return self.result
-
-    @staticmethod
-    def _role_usernames():
-        return [username for username, *_rest in ROLE_ACCOUNTS]
 
     # Accounts
 
@@ -168,12 +165,14 @@ class DemoLoader:
             ]
             self._publish_under(programme, group)
         for index, meeting in enumerate(all_meetings(data)):
-            self._meeting(group, meeting, attendees=[facilitator, liaison, *members], index=index)
+            self._meeting(
+                group, meeting, attendees=[facilitator, liaison, *members], index=index, uploader=facilitator
+            )
         first_number = 1 + sum(len(g["recommendations"]) for g in GROUPS[: number - 1])
         for offset, recommendation in enumerate(data["recommendations"]):
             self._recommendation(group, first_number + offset, *recommendation)
 
-    def _meeting(self, group, data, attendees, index):
+    def _meeting(self, group, data, attendees, index, uploader):
         slug = slugify(f"{data['date'].isoformat()}-{data['title']}")[:80]
         if self._child(group, MeetingReportPage, slug) is not None:
             return
@@ -190,6 +189,8 @@ class DemoLoader:
         # Not everyone comes to every meeting: a different few are missing each time.
         report.attendees = [user for position, user in enumerate(attendees) if (position + index) % 5 != 4]
         report.tags.add(*data["tags"])
+        report.minutes = minutes_for_meeting(group, data, uploader)
+        self.result.count("procès-verbaux")
         self._publish_under(group, report)
 
     def _recommendation(self, group, number, title, text, rationale, tags):

@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from ..choices import MeetingKind
 from ..forms import MeetingReportPageForm
+from ..queries import person_sort_key
 from .programme import RICH_TEXT_FEATURES
 
 
@@ -100,6 +101,6 @@ class MeetingReportPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["working_group"] = WorkingGroupPage.objects.ancestor_of(self).first()
         context["programme"] = ProgrammePage.objects.ancestor_of(self).first()
-        context["attendee_list"] = self.attendees.order_by("last_name", "first_name", "username")
+        context["attendee_list"] = sorted(self.attendees.all(), key=person_sort_key)
         context["guest_list"] = [line.strip() for line in self.guests.splitlines() if line.strip()]
         return context

@@ -1,0 +1,171 @@
+"""Serving library documents, and members asking for access to minutes."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.documents.models import document_served
+
+from workinggroups.models import WorkingGroupPage
+
+from .access import user_can_open, user_can_open_group_minutes
+from .forms import AccessRequestForm, pending_duplicate
+from .library import collection_for_group
+from .models import AccessRequest, LibraryDocument
+from .notifications import notify_request_received
+
+#: Sent with every document, allowed or not: nothing is cached, nothing is rendered by the browser.
+PRIVATE_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def content_disposition(filename):
+    """``attachment`` with an ASCII fallback name and the exact name in RFC 5987 form."""
+    fallback = "".join(
+        ch if ch.isascii() and ch.isprintable() and ch not in '"\\;' else "_" for ch in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _private(response):
+    for header, value in PRIVATE_HEADERS.items():
+        response[header] = value
+    return response
+
+
+def denied(request):
+    """The same answer whatever the file name or conditional headers: no hint about the file."""
+    response = render(request, "documents/access_denied.html", status=403)
+    return _private(response)
+
+
+def serve(request, document_id, document_filename):
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    document = LibraryDocument.objects.select_related("collection").filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    # Permission first: nothing below may run, or answer differently, for someone denied.
+    if not user_can_open(request.user, document):
+        return denied(request)
+    if document.filename != document_filename:
+        raise Http404
+    etag = f'"{document.file_hash}"' if document.file_hash else None
+    if etag and etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        return _private(response)
+    document_served.send(sender=LibraryDocument, instance=document, request=request)
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition(document.filename)
+    if document.file_size:
+        response["Content-Length"] = str(document.file_size)
+    if etag:
+        response["ETag"] = etag
+    return _private(response)
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def request_access(request):
+    """Ask for the minutes of a group, or for one of its documents. GET shows the form, POST sends it."""
+    source = request.POST if request.method == "POST" else request.GET
+    group = get_object_or_404(WorkingGroupPage.objects.live(), pk=_as_int(source.get("groupe")))
+    document = None
+    if source.get("document"):
+        document = get_object_or_404(LibraryDocument, pk=_as_int(source.get("document")))
+        collection = collection_for_group(group)
+        if collection is None or not document.collection.path.startswith(collection.path):
+            raise Http404
+    back = _safe_next(request, group.url)
+    already = (
+        user_can_open(request.user, document)
+        if document
+        else user_can_open_group_minutes(request.user, group)
+    )
+    if already:
+        messages.info(request, _("Vous avez déjà accès à ces procès-verbaux."))
+        return redirect(back)
+    duplicate = pending_duplicate(request.user, group, document)
+    form = AccessRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and duplicate is None and form.is_valid():
+        try:
+            with transaction.atomic():
+                access_request = AccessRequest.objects.create(
+                    requester=request.user,
+                    working_group=group,
+                    document=document,
+                    reason=form.cleaned_data["reason"],
+                )
+        except IntegrityError:
+            duplicate = pending_duplicate(request.user, group, document)
+        else:
+            notify_request_received(access_request)
+            messages.success(
+                request,
+                _(
+                    "Votre demande est envoyée à l'animation du groupe et au Conseil d'administration. "
+                    "Vous recevrez leur réponse par e-mail."
+                ),
+            )
+            return redirect(back)
+    if duplicate is not None:
+        form.add_error(
+            None,
+            _(
+                "Vous avez déjà une demande en attente pour ces procès-verbaux, envoyée le %(date)s. "
+                "Attendez la réponse, ou retirez-la depuis « Mes demandes d'accès »."
+            )
+            % {"date": duplicate.created_at.strftime("%d/%m/%Y")},
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "documents/request_access.html",
+        {"form": form, "group": group, "document": document, "next": back, "duplicate": duplicate},
+        status=status,
+    )
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError) as error:
+        raise Http404 from error
+
+
+def my_requests(request):
+    requests = (
+        AccessRequest.objects.filter(requester=request.user)
+        .select_related("working_group", "document", "decided_by")
+        .order_by("-created_at")
+    )
+    return render(request, "documents/my_requests.html", {"access_requests": requests})
+
+
+@require_POST
+def withdraw(request, pk):
+    access_request = get_object_or_404(AccessRequest, pk=pk, requester=request.user)
+    if access_request.status != AccessRequest.Status.PENDING:
+        messages.error(request, _("Cette demande a déjà reçu une réponse : elle ne peut plus être retirée."))
+    else:
+        access_request.status = AccessRequest.Status.WITHDRAWN
+        access_request.save(update_fields=["status"])
+        messages.success(request, _("Votre demande est retirée."))
+    return redirect(reverse("documents:my_requests"))
