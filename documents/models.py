@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument, Document
+from wagtail.search import index
 
 from .uploads import clean_upload_name
 
@@ -59,6 +60,12 @@ class LibraryDocument(AbstractDocument):
     meeting_date = models.DateField(_("date de la réunion"), null=True, blank=True)
 
     admin_form_fields = (*Document.admin_form_fields, "working_group", "kind", "meeting_date")
+    search_fields = [
+        *AbstractDocument.search_fields,
+        index.FilterField("working_group"),
+        index.FilterField("kind"),
+        index.FilterField("meeting_date"),
+    ]
 
     def clean(self):
         # Wagtail checks the extension here too; with no file (refused upstream) it would add a

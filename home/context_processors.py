@@ -1,5 +1,7 @@
 from wagtail.models import Site
 
+from .privacy import visible_pages
+
 
 def navigation(request):
     """The intranet's main menu: the home page and its live sections, for logged-in users only."""
@@ -11,5 +13,5 @@ def navigation(request):
     root = site.root_page
     return {
         "nav_root": root,
-        "nav_sections": root.get_children().live().in_menu(),
+        "nav_sections": visible_pages(request, root.get_children().in_menu()),
     }

@@ -25,12 +25,16 @@ class HomePage(Page):
         from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage
         from workinggroups.queries import attach_working_groups, status_counts
 
+        from .privacy import visible_pages
+
         context = super().get_context(request, *args, **kwargs)
-        context["programmes"] = ProgrammePage.objects.child_of(self).live().order_by("-start_date")
-        context["latest_reports"] = attach_working_groups(
-            MeetingReportPage.objects.descendant_of(self).live().order_by("-date", "-pk")[:6]
+        context["programmes"] = visible_pages(request, ProgrammePage.objects.child_of(self)).order_by(
+            "-start_date"
         )
-        recommendations = RecommendationPage.objects.descendant_of(self).live()
+        context["latest_reports"] = attach_working_groups(
+            visible_pages(request, MeetingReportPage.objects.descendant_of(self)).order_by("-date", "-pk")[:6]
+        )
+        recommendations = visible_pages(request, RecommendationPage.objects.descendant_of(self))
         context["recommendation_count"] = recommendations.count()
         context["status_counts"] = [row for row in status_counts(recommendations) if row[2]]
         return context

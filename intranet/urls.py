@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from documents import views as documents_views
 from home.forms import IntranetAuthenticationForm, IntranetPasswordResetForm
+from search import views as search_views
 
 account_patterns = [
     path(
@@ -50,6 +51,7 @@ urlpatterns = account_patterns + [
         "documents/<int:document_id>/<str:document_filename>", documents_views.serve, name="wagtaildocs_serve"
     ),
     path("documents/", include("documents.urls")),
+    path("search/", search_views.search, name="search"),
 ]
 
 if settings.DEBUG:
@@ -57,7 +59,9 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: never Wagtail's parked uploads, and library documents are not under MEDIA_ROOT at all.
+    for folder in ("original_images/", "images/"):
+        urlpatterns += static(settings.MEDIA_URL + folder, document_root=settings.MEDIA_ROOT / folder)
 
 urlpatterns += [
     # Everything else is a Wagtail page: this must stay last.

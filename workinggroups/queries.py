@@ -9,6 +9,8 @@ from django.db.models import Count, Q
 from taggit.models import Tag
 from wagtail.models import Page
 
+from home.privacy import visible_pages
+
 from .choices import MembershipRole, StakeholderProfile
 
 ROLE_ORDER = {MembershipRole.FACILITATOR: 0, MembershipRole.BOARD_LIAISON: 1, MembershipRole.MEMBER: 2}
@@ -62,7 +64,7 @@ def summarise_memberships(memberships):
     }
 
 
-def groups_with_people(groups):
+def groups_with_people(request, groups):
     """The programme page's groups, each with ``people`` (see summarise_memberships) and counts."""
     from .models import MeetingReportPage, RecommendationPage, WorkingGroupMembership
 
@@ -70,8 +72,8 @@ def groups_with_people(groups):
     memberships = defaultdict(list)
     for membership in WorkingGroupMembership.objects.filter(page__in=groups).select_related("user"):
         memberships[membership.page_id].append(membership)
-    report_counts = _child_counts(MeetingReportPage, groups)
-    recommendation_counts = _child_counts(RecommendationPage, groups)
+    report_counts = _child_counts(request, MeetingReportPage, groups)
+    recommendation_counts = _child_counts(request, RecommendationPage, groups)
     for group in groups:
         group.people = summarise_memberships(memberships[group.pk])
         group.report_count = report_counts.get(group.path, 0)
@@ -79,25 +81,29 @@ def groups_with_people(groups):
     return groups
 
 
-def _child_counts(model, groups):
+def _child_counts(request, model, groups):
     """Live children of ``model`` under each group, keyed by the group's tree path, in one query."""
     if not groups:
         return {}
     under_a_group = reduce(or_, (Q(path__startswith=group.path, depth=group.depth + 1) for group in groups))
-    rows = model.objects.live().filter(under_a_group).values_list("path", flat=True)
+    rows = visible_pages(request, model.objects.filter(under_a_group)).values_list("path", flat=True)
     counts = defaultdict(int)
     for path in rows:
         counts[path[: -Page.steplen]] += 1
     return counts
 
 
-def group_page_context(group):
+def group_page_context(request, group):
     """Everything the working-group page shows, in a fixed number of queries."""
     from .models import MeetingReportPage, RecommendationPage
 
     context = summarise_memberships(group.memberships.all().select_related("user"))
-    context["meetings"] = list(MeetingReportPage.objects.child_of(group).live().order_by("date", "pk"))
-    context["recommendations"] = list(RecommendationPage.objects.child_of(group).live().order_by("number"))
+    context["meetings"] = list(
+        visible_pages(request, MeetingReportPage.objects.child_of(group)).order_by("date", "pk")
+    )
+    context["recommendations"] = list(
+        visible_pages(request, RecommendationPage.objects.child_of(group)).order_by("number")
+    )
     return context
 
 
@@ -110,11 +116,11 @@ def _tags_in_use(through_model, scope):
     )
 
 
-def recommendations_tracker(programme, group=None, tag=None, status=None):
+def recommendations_tracker(request, programme, group=None, tag=None, status=None):
     """The programme's live recommendations (optionally one group's, tag's, board status'), tags in use."""
     from .models import RecommendationPage, RecommendationPageTag
 
-    scope = RecommendationPage.objects.live().descendant_of(group or programme)
+    scope = visible_pages(request, RecommendationPage.objects.descendant_of(group or programme))
     recommendations = scope.order_by("number").prefetch_related("tags").select_related("board_decision")
     if tag:
         recommendations = recommendations.filter(tags__slug=tag)
@@ -136,11 +142,11 @@ def status_counts(scope):
     return [(status.value, status.label, counts.get(status.value, 0)) for status in DecisionStatus]
 
 
-def meeting_reports_listing(programme, group=None, tag=None):
+def meeting_reports_listing(request, programme, group=None, tag=None):
     """The programme's live meeting reports, newest first, and the tags in use."""
     from .models import MeetingReportPage, MeetingReportPageTag
 
-    scope = MeetingReportPage.objects.live().descendant_of(group or programme)
+    scope = visible_pages(request, MeetingReportPage.objects.descendant_of(group or programme))
     reports = scope.order_by("-date", "-pk").prefetch_related("tags")
     if tag:
         reports = reports.filter(tags__slug=tag)

@@ -19,3 +19,8 @@ def working_group(page):
     if not page or not getattr(page, "path", None):
         return None
     return WorkingGroupPage.objects.ancestor_of(page, inclusive=True).order_by("-depth").first()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""

@@ -198,6 +198,13 @@ WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORDS": False}
 ACCESS_GRANT_DAYS = int(os.environ.get("ACCESS_GRANT_DAYS", "30"))
 DOWNLOAD_LOG_IP = os.environ.get("DOWNLOAD_LOG_IP", "hash")  # "hash" or "omit"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # French stemming without accents (search/migrations/0001): "éthique" finds "ethique".
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "french_unaccent"
+SEARCH_MAX_QUERY_LENGTH = 200
+SEARCH_MAX_TERMS = 12
+SEARCH_RESULTS_PER_PAGE = 20
+SEARCH_MAX_PAGES = 50
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_I18N_ENABLED = False

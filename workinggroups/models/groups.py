@@ -79,7 +79,7 @@ class WorkingGroupPage(Page):
         from ..queries import group_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(group_page_context(self))
+        context.update(group_page_context(request, self))
         return context
 
 

@@ -94,16 +94,20 @@ class ProgrammePage(RoutablePageMixin, Page):
         verbose_name = _("programme de groupes de travail")
         verbose_name_plural = _("programmes de groupes de travail")
 
-    def working_groups(self):
+    def working_groups(self, request):
+        from home.privacy import visible_pages
+
         from .groups import WorkingGroupPage
 
-        return WorkingGroupPage.objects.child_of(self).live().order_by("path")
+        return visible_pages(request, WorkingGroupPage.objects.child_of(self)).order_by("path")
 
     @path("")
     def index_route(self, request, *args, **kwargs):
         from ..queries import groups_with_people
 
-        return self.render(request, context_overrides={"groups": groups_with_people(self.working_groups())})
+        return self.render(
+            request, context_overrides={"groups": groups_with_people(request, self.working_groups(request))}
+        )
 
     def _listing_filters(self, request, groups):
         """The group and tag asked for in the query string; an unknown group is said, not hidden."""
@@ -120,12 +124,12 @@ class ProgrammePage(RoutablePageMixin, Page):
         """Every recommendation of the programme, filterable by group and tag, paginated."""
         from ..queries import attach_working_groups, recommendations_tracker
 
-        groups = list(self.working_groups())
+        groups = list(self.working_groups(request))
         group, tag, notice = self._listing_filters(request, groups)
         status = request.GET.get("statut") or None
         if status and status not in DecisionStatus.values:
             notice, status = _("Ce statut n'existe pas : tous les statuts sont affichés."), None
-        recommendations, tags = recommendations_tracker(self, group=group, tag=tag, status=status)
+        recommendations, tags = recommendations_tracker(request, self, group=group, tag=tag, status=status)
         page_obj = Paginator(recommendations, 20).get_page(request.GET.get("page"))
         return self.render(
             request,
@@ -148,9 +152,9 @@ class ProgrammePage(RoutablePageMixin, Page):
         """Every meeting report of the programme, newest first, filterable by group and tag."""
         from ..queries import attach_working_groups, meeting_reports_listing
 
-        groups = list(self.working_groups())
+        groups = list(self.working_groups(request))
         group, tag, notice = self._listing_filters(request, groups)
-        reports, tags = meeting_reports_listing(self, group=group, tag=tag)
+        reports, tags = meeting_reports_listing(request, self, group=group, tag=tag)
         page_obj = Paginator(reports, 20).get_page(request.GET.get("page"))
         return self.render(
             request,
