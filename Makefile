@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check-migrations check-deploy clean
+.PHONY: help run test lint format check-migrations check-deploy bench-search clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,5 +47,10 @@ check-deploy: $(VENV)/.requirements ## Django's deployment checks under producti
 	ALLOWED_HOSTS=intranet.example.coop DJANGO_SETTINGS_MODULE=intranet.settings.production \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/intranet_bench
+
+bench-search: $(VENV)/.requirements ## Search benchmark: 20,000 pages and 20,000 documents on PostgreSQL (BENCH_DATABASE_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/search_benchmark.py
+
 clean: ## Remove the virtualenv, the SQLite database and uploaded files
-	rm -rf $(VENV) db.sqlite3 media
+	rm -rf $(VENV) db.sqlite3 media private-media

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from taggit.models import Tag, TaggedItem
@@ -114,159 +113,160 @@ class SearchOutcome:
     tag_facets: list = field(default_factory=list)
 
 
-def _matched(results):
-    """The full, unsliced queryset behind a database-backend search, for counting and facets."""
+def _matched(results, score_field=None):
+    """The full, unsliced queryset behind a database-backend search (optionally with its score)."""
     compiler = results.query_compiler
     config = compiler.get_config(results.backend)
     try:
-        return compiler.search(config, None, None, backend=results.backend)
+        return compiler.search(config, None, None, score_field=score_field, backend=results.backend)
     except TypeError:  # the SQLite compiler takes no backend argument
-        return compiler.search(config, None, None)
+        return compiler.search(config, None, None, score_field=score_field)
+
+
+@dataclass
+class Hit:
+    """One object that matches the query and that the person may open (before the chosen filters)."""
+
+    pk: int
+    kind: str
+    group_key: object
+    score: float
+    tags: set = field(default_factory=set)
+
+    def passes(self, kind=None, group=None, tag=None):
+        return (
+            (kind is None or self.kind == kind)
+            and (group is None or self.group_key == group)
+            and (tag is None or tag in self.tags)
+        )
 
 
 class IntranetSearch:
+    """Two full-text queries per search (pages, documents), whatever the filters and facets.
+
+    Each returns every match the person may open, with its type, group and score; filters,
+    facet counts and ordering are then worked out from those hits, and only the page of
+    results shown is loaded in full.
+    """
+
     def __init__(self, request, words, kind=None, group=None, tag=None):
         self.request = request
         self.words = words
         self.query = PlainText(" ".join(words), operator="and")
         self.kind, self.group, self.tag = kind, group, tag
 
-    # The querysets, permission first
+    def _search(self, queryset):
+        return queryset.search(self.query, order_by_relevance=True)
 
-    def pages(self, kind=None, group=None, tag=None):
-        models = [model for key, _label, model in TYPES if model and (kind is None or key == kind)]
-        if kind == "document":
-            return Page.objects.none()
-        queryset = visible_pages(self.request, Page.objects.all()).filter(
+    def searchable_pages(self):
+        models = [model for _key, _label, model in TYPES if model]
+        return visible_pages(self.request, Page.objects.all()).filter(
             content_type__in=ContentType.objects.get_for_models(*models).values()
         )
-        if group is not None:
-            queryset = queryset.filter(path__startswith=group.path)
-        if tag is not None:
-            queryset = queryset.filter(
-                Q(id__in=MeetingReportPageTag.objects.filter(tag=tag).values("content_object_id"))
-                | Q(id__in=RecommendationPageTag.objects.filter(tag=tag).values("content_object_id"))
-            )
-        return queryset
 
-    def documents(self, kind=None, group=None, tag=None):
-        if kind not in (None, "document"):
-            return LibraryDocument.objects.none()
-        queryset = openable_documents(self.request.user)
-        if group is not None:
-            queryset = queryset.filter(working_group=group)
-        if tag is not None:
-            queryset = queryset.filter(
-                id__in=TaggedItem.objects.filter(
-                    tag=tag, content_type=ContentType.objects.get_for_model(LibraryDocument)
-                ).values("object_id")
-            )
-        return queryset
-
-    def _search(self, queryset):
-        return queryset.search(self.query, order_by_relevance=True).annotate_score("_score")
-
-    # Facets: each counted with the other filters applied, after the permission filter
-
-    def type_facets(self):
-        pages = _matched(self._search(self.pages(group=self.group, tag=self.tag)))
-        by_type = dict(
-            pages.values_list("content_type").annotate(n=Count("pk")).values_list("content_type", "n")
+    def page_hits(self):
+        kinds = {
+            ContentType.objects.get_for_model(model).pk: key
+            for key, _label, model in TYPES
+            if model is not None
+        }
+        group_depth = WorkingGroupPage.objects.values_list("depth", flat=True).first() or 0
+        group_path_length = group_depth * Page.steplen
+        rows = (
+            _matched(self._search(self.searchable_pages()), score_field="_score")
+            .order_by()
+            .values_list("pk", "content_type_id", "path", "_score")
         )
-        types = ContentType.objects.get_for_models(*(model for _k, _l, model in TYPES if model))
-        counts = {key: by_type.get(types[model].pk, 0) for key, _label, model in TYPES if model}
-        counts["document"] = self._search(self.documents(group=self.group, tag=self.tag)).count()
+        hits = [
+            Hit(
+                pk,
+                kinds[content_type],
+                path[:group_path_length] if len(path) >= group_path_length else None,
+                score,
+            )
+            for pk, content_type, path, score in rows
+        ]
+        by_pk = {hit.pk: hit for hit in hits}
+        tagged = [hit.pk for hit in hits if hit.kind in ("compte-rendu", "recommandation")]
+        for through in (MeetingReportPageTag, RecommendationPageTag):
+            for page_id, tag_id in _rows_for_ids(
+                through.objects.all(), "content_object_id", tagged, "tag_id"
+            ):
+                by_pk[page_id].tags.add(tag_id)
+        return hits
+
+    def document_hits(self):
+        groups = dict(WorkingGroupPage.objects.values_list("pk", "path"))
+        rows = (
+            _matched(self._search(openable_documents(self.request.user)), score_field="_score")
+            .order_by()
+            .values_list("pk", "working_group_id", "_score")
+        )
+        hits = [Hit(pk, "document", groups.get(group_id), score) for pk, group_id, score in rows]
+        by_pk = {hit.pk: hit for hit in hits}
+        document_tags = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(LibraryDocument)
+        )
+        for object_id, tag_id in _rows_for_ids(document_tags, "object_id", list(by_pk), "tag_id"):
+            by_pk[object_id].tags.add(tag_id)
+        return hits
+
+    def run(self, page_number, per_page):
+        """The results of one page, best first, pages and documents together, and the facets."""
+        page_hits, document_hits = self.page_hits(), self.document_hits()
+        hits = page_hits + document_hits
+        group_key = self.group.path if self.group is not None else None
+        tag_id = self.tag.pk if self.tag is not None else None
+        chosen = [hit for hit in hits if hit.passes(self.kind, group_key, tag_id)]
+        chosen.sort(key=lambda hit: (-(hit.score or 0), hit.kind, -hit.pk))
+        start = (page_number - 1) * per_page
+        return SearchOutcome(
+            results=self._describe(chosen[start : start + per_page]),
+            total=len(chosen),
+            type_facets=self._type_facets(hits, group_key, tag_id),
+            group_facets=self._group_facets(hits, tag_id),
+            tag_facets=self._tag_facets(hits, group_key, tag_id),
+        )
+
+    # Facets: each counted with the other filters applied (the person's permission always is)
+
+    def _type_facets(self, hits, group_key, tag_id):
+        counts = Counter(hit.kind for hit in hits if hit.passes(None, group_key, tag_id))
         return [
             Facet(key, label, counts[key], key == self.kind) for key, label, _model in TYPES if counts[key]
         ]
 
-    def group_facets(self):
-        group_depth = WorkingGroupPage.objects.values_list("depth", flat=True).first()
-        if group_depth is None:
+    def _group_facets(self, hits, tag_id):
+        counts = Counter(
+            hit.group_key for hit in hits if hit.group_key and hit.passes(self.kind, None, tag_id)
+        )
+        if not counts:
             return []
-        pages = _matched(self._search(self.pages(kind=self.kind, tag=self.tag))).filter(
-            depth__gte=group_depth
+        groups = visible_pages(self.request, WorkingGroupPage.objects.filter(path__in=counts)).order_by(
+            "title"
         )
-        counts = dict(
-            pages.annotate(group_path=Substr("path", 1, group_depth * Page.steplen))
-            .values_list("group_path")
-            .annotate(n=Count("pk"))
-            .values_list("group_path", "n")
-        )
-        documents = _matched(self._search(self.documents(kind=self.kind, tag=self.tag)))
-        by_group_id = dict(
-            documents.exclude(working_group=None)
-            .values_list("working_group")
-            .annotate(n=Count("pk"))
-            .values_list("working_group", "n")
-        )
-        groups = visible_pages(self.request, WorkingGroupPage.objects.all()).filter(
-            Q(path__in=counts) | Q(pk__in=by_group_id)
-        )
-        facets = [
-            Facet(str(g.pk), g.title, counts.get(g.path, 0) + by_group_id.get(g.pk, 0), g == self.group)
-            for g in groups.order_by("title")
-        ]
-        return [facet for facet in facets if facet.count]
+        return [Facet(str(g.pk), g.title, counts[g.path], g == self.group) for g in groups]
 
-    def tag_facets(self):
-        pages = _matched(self._search(self.pages(kind=self.kind, group=self.group))).values("pk")
-        documents = _matched(self._search(self.documents(kind=self.kind, group=self.group))).values("pk")
-        counts = Counter()
-        for through in (MeetingReportPageTag, RecommendationPageTag):
-            rows = (
-                through.objects.filter(content_object_id__in=pages).values_list("tag").annotate(n=Count("pk"))
-            )
-            counts.update(dict(rows.values_list("tag", "n")))
-        document_tags = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(LibraryDocument), object_id__in=documents
-        )
-        counts.update(dict(document_tags.values_list("tag").annotate(n=Count("pk")).values_list("tag", "n")))
+    def _tag_facets(self, hits, group_key, tag_id):
+        counts = Counter(tag for hit in hits if hit.passes(self.kind, group_key, None) for tag in hit.tags)
         top = dict(counts.most_common(30))
         tags = sorted(Tag.objects.filter(pk__in=top), key=lambda tag: (-top[tag.pk], tag.name))
-        return [Facet(t.slug, t.name, top[t.pk], self.tag is not None and t.pk == self.tag.pk) for t in tags]
+        return [Facet(t.slug, t.name, top[t.pk], t.pk == tag_id) for t in tags]
 
-    # Results
-
-    def run(self, page_number, per_page):
-        """The results of one page, best first, pages and documents together, and the facets."""
-        page_results = self._search(self.pages(kind=self.kind, group=self.group, tag=self.tag))
-        document_results = self._search(self.documents(kind=self.kind, group=self.group, tag=self.tag))
-        total = page_results.count() + document_results.count()
-        start = (page_number - 1) * per_page
-        needed = start + per_page
-        merged = sorted(
-            [*page_results[:needed], *document_results[:needed]],
-            key=lambda obj: getattr(obj, "_score", 0) or 0,
-            reverse=True,
-        )[start:needed]
-        return SearchOutcome(
-            results=self._describe(merged),
-            total=total,
-            type_facets=self.type_facets(),
-            group_facets=self.group_facets(),
-            tag_facets=self.tag_facets(),
-        )
-
-    def _describe(self, objects):
+    def _describe(self, hits):
         from workinggroups.queries import attach_working_groups
 
-        page_ids = [obj.pk for obj in objects if isinstance(obj, Page)]
+        page_ids = [hit.pk for hit in hits if hit.kind != "document"]
         specific = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
         attach_working_groups(
             [p for p in specific.values() if isinstance(p, (MeetingReportPage, RecommendationPage))]
         )
-        documents = {
-            doc.pk: doc
-            for doc in LibraryDocument.objects.filter(
-                pk__in=[o.pk for o in objects if isinstance(o, LibraryDocument)]
-            ).select_related("working_group")
-        }
+        documents = LibraryDocument.objects.filter(pk__in=[h.pk for h in hits if h.kind == "document"])
+        documents = {document.pk: document for document in documents.select_related("working_group")}
         results = []
-        for obj in objects:
-            score = getattr(obj, "_score", 0) or 0
-            if isinstance(obj, LibraryDocument):
-                document = documents[obj.pk]
+        for hit in hits:
+            if hit.kind == "document":
+                document = documents[hit.pk]
                 results.append(
                     Result(
                         "document",
@@ -275,14 +275,14 @@ class IntranetSearch:
                         group=document.working_group,
                         date=document.meeting_date or document.created_at,
                         text=document.original_filename or document.filename,
-                        score=score,
+                        score=hit.score,
                     )
                 )
                 continue
-            page = specific[obj.pk]
+            page = specific[hit.pk]
             results.append(
                 Result(
-                    _kind_of(page),
+                    hit.kind,
                     page.title,
                     page.get_url(self.request),
                     group=page
@@ -290,17 +290,27 @@ class IntranetSearch:
                     else getattr(page, "working_group", None),
                     date=getattr(page, "date", None),
                     text=_page_text(page),
-                    score=score,
+                    score=hit.score,
                 )
             )
         return results
 
 
-def _kind_of(page):
-    for key, _label, model in TYPES:
-        if model is not None and isinstance(page, model):
-            return key
-    return "programme"
+def _rows_for_ids(queryset, column, ids, other):
+    """(column, other) pairs of ``queryset`` rows whose ``column`` is in ``ids``, for thousands of ids.
+
+    On PostgreSQL the ids travel as one array parameter (building an IN list of thousands of
+    parameters costs more than the query); elsewhere, in bounded IN lists.
+    """
+    if not ids:
+        return []
+    if connection.vendor == "postgresql":
+        field = queryset.model._meta.get_field(column).column
+        return list(queryset.extra(where=[f"{field} = ANY(%s)"], params=[ids]).values_list(column, other))  # noqa: S610
+    rows = []
+    for start in range(0, len(ids), 5000):
+        rows += queryset.filter(**{f"{column}__in": ids[start : start + 5000]}).values_list(column, other)
+    return rows
 
 
 def _page_text(page):
