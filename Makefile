@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check-migrations check-deploy bench-search clean
+.PHONY: help run test lint format check-migrations check-deploy bench-search test-browser clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,7 +29,15 @@ run: $(VENV)/.requirements ## Run the intranet with its demo content at http://1
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.requirements-dev ## Run the tests (on DATABASE_URL when set, SQLite otherwise)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not browser"
+
+AXE_CORE_VERSION := 4.11.0
+node_modules/axe-core/axe.min.js:
+	npm install --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_CORE_VERSION)
+
+test-browser: $(VENV)/.requirements-dev node_modules/axe-core/axe.min.js ## Browser tests in Debian's Chromium (/usr/bin/chromium), with screenshots in artifacts/screenshots/
+	@test -x /usr/bin/chromium || { echo "Install Debian's chromium package first: sudo apt-get install chromium"; exit 1; }
+	$(VENV)/bin/pytest -m browser
 
 lint: $(VENV)/.requirements-dev ## ruff: lint and formatting check
 	$(VENV)/bin/ruff check .

@@ -121,7 +121,7 @@ class AccessRequestAdmin(ModelAdmin):
     permission_helper_class = AccessRequestPermissionHelper
     button_helper_class = AccessRequestButtonHelper
     inspect_view_enabled = True
-    list_display = ("requester", "what", "working_group", "status_label", "created_at", "expires_at")
+    list_display = ("requester_name", "what", "working_group", "status_label", "created_at", "expires_at")
     list_filter = ("status", "working_group")
     search_fields = ("requester__username", "requester__first_name", "requester__last_name", "reason")
     list_select_related = ("requester", "working_group", "document")
@@ -140,6 +140,15 @@ class AccessRequestAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).decidable_by(request.user)
+
+    def requester_name(self, obj):
+        user = obj.requester
+        return (
+            f"{user.get_full_name()} ({user.get_username()})" if user.get_full_name() else user.get_username()
+        )
+
+    requester_name.short_description = _lazy("demandeur·se")
+    requester_name.admin_order_field = "requester__last_name"
 
     def what(self, obj):
         return obj.target_label

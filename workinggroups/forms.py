@@ -115,6 +115,7 @@ class MeetingReportPageForm(WagtailAdminPageForm):
             .distinct()
             .order_by("last_name", "first_name", "username")
         )
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
         field.help_text = _("Seuls les membres du groupe de travail sont proposés.")
 
 

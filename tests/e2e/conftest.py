@@ -1,0 +1,142 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server on 127.0.0.1.
+
+Run them with ``make test-browser`` (CI does, after the unit tests). They need
+/usr/bin/chromium (Debian package ``chromium``) and axe-core from the npm registry
+(``node_modules/axe-core``); both are installed by .ci/run and ``make test-browser``.
+Nothing here ever downloads a browser.
+"""
+
+import os
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's synchronous API keeps an event loop in the test thread; the Django ORM calls
+# made by fixtures and assertions are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+PASSWORD = "demo"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "fr-FR",
+        "viewport": {"width": 1280, "height": 900},
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The intranet with its demo content, served on 127.0.0.1."""
+    settings.DEBUG = False
+    call_command("load_demo", "--force", stdout=StringIO())
+    return live_server.url
+
+
+class Person:
+    """One person at one browser tab: logs in and moves around as they would."""
+
+    def __init__(self, page, base_url, username):
+        self.page, self.base_url, self.username = page, base_url, username
+
+    def go(self, path):
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def log_in(self):
+        page = self.go("/login/")
+        page.get_by_label("Identifiant").fill(self.username)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(re.compile(re.escape(self.base_url) + r"/$"))
+        return self
+
+    def log_in_admin(self):
+        page = self.go("/admin/login/")
+        page.fill("#id_username", self.username)
+        page.fill("#id_password", PASSWORD)
+        page.locator("button[type=submit]").click()
+        page.wait_for_url(self.base_url + "/admin/")
+        return self
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture
+def people(request, browser, site):
+    """``people("editeur")`` gives that person their own browser context, logged out."""
+    opened = []
+
+    def open_as(username):
+        context = browser.new_context(
+            locale="fr-FR", viewport={"width": 1280, "height": 900}, accept_downloads=True
+        )
+        context.set_default_timeout(15_000)
+        person = Person(context.new_page(), site, username)
+        opened.append((context, person))
+        return person
+
+    yield open_as
+    failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
+    for context, person in opened:
+        if failed:  # what each person saw when the test failed, for the one reading the CI log
+            folder = ROOT / "artifacts" / "test-results" / request.node.name
+            folder.mkdir(parents=True, exist_ok=True)
+            person.page.screenshot(path=str(folder / f"{person.username}.png"), full_page=True)
+        context.close()
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run axe-core (from the npm registry) in the page; return the violations of those impacts."""
+    if not AXE.exists():
+        pytest.fail(
+            f"{AXE} is missing: run `make test-browser` (it installs axe-core from the npm registry)."
+        )
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v.get("impact") in impacts]
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
