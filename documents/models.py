@@ -5,6 +5,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument, Document
@@ -198,6 +199,19 @@ class AccessRequest(models.Model):
             return self.document.title
         group = self.working_group.title if self.working_group_id else gettext("(groupe supprimé)")
         return gettext("tous les procès-verbaux du groupe « %(group)s »") % {"group": group}
+
+    @property
+    def requester_label(self):
+        """What was asked for, as the requester may see it: never the title of a document they cannot open."""
+        group = self.working_group.title if self.working_group_id else gettext("(groupe supprimé)")
+        if not self.document_id:
+            return gettext("tous les procès-verbaux du groupe « %(group)s »") % {"group": group}
+        if self.document.meeting_date:
+            return gettext("le procès-verbal de la réunion du %(date)s (groupe « %(group)s »)") % {
+                "date": date_format(self.document.meeting_date, "DATE_FORMAT"),
+                "group": group,
+            }
+        return gettext("un procès-verbal du groupe « %(group)s »") % {"group": group}
 
     @property
     def is_active(self):

@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from wagtail.documents.models import document_served
 from wagtail.models import Collection
 
+from intranet.client_ip import client_ip
 from workinggroups.models import WorkingGroupPage
 from workinggroups.roles import working_group_synced
 
@@ -44,7 +45,7 @@ def refuse_deleting_a_collection_with_documents(sender, instance, **kwargs):
 def client_address_hash(request):
     if settings.DOWNLOAD_LOG_IP == "omit":
         return ""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     if not address:
         return ""
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from documents import views as documents_views
+from home import views as home_views
 from home.forms import IntranetAuthenticationForm, IntranetPasswordResetForm
 from search import views as search_views
 
@@ -19,7 +20,7 @@ account_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oublie/",
-        auth_views.PasswordResetView.as_view(form_class=IntranetPasswordResetForm),
+        home_views.ThrottledPasswordResetView.as_view(form_class=IntranetPasswordResetForm),
         name="password_reset",
     ),
     path(
@@ -44,6 +45,7 @@ account_patterns = [
 ]
 
 urlpatterns = account_patterns + [
+    path("healthz", home_views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     # Documents are served by the library's own view (permission first, then the file), under the
     # name Wagtail uses to build document links; Wagtail's password view is not routed (passwords are off).

@@ -68,3 +68,13 @@ def login():
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counters kept in the cache (password-reset limits) start from zero in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -4,6 +4,8 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105 - tests only, never deployed
+AXES_ENABLED = False  # switched on by the login-protection tests; the test client logs in without a request
+LOGGING = {"version": 1, "disable_existing_loggers": False}  # quiet test runs
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -107,9 +107,14 @@ def people(request, browser, site):
     """``people("editeur")`` gives that person their own browser context, logged out."""
     opened = []
 
-    def open_as(username):
+    def open_as(username, inject_scripts=False):
+        # inject_scripts: the accessibility tests add axe-core to the page, which the intranet's own
+        # Content-Security-Policy rightly forbids; only those tests lift it, in their own browser.
         context = browser.new_context(
-            locale="fr-FR", viewport={"width": 1280, "height": 900}, accept_downloads=True
+            locale="fr-FR",
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+            bypass_csp=inject_scripts,
         )
         context.set_default_timeout(15_000)
         person = Person(context.new_page(), site, username)

@@ -36,7 +36,7 @@ def describe(violations):
 
 
 def test_login_page_is_accessible(people):
-    visitor = people("anonyme")
+    visitor = people("anonyme", inject_scripts=True)
     for width in WIDTHS:
         visitor.page.set_viewport_size({"width": width, "height": 900})
         visitor.go("/login/")
@@ -46,7 +46,7 @@ def test_login_page_is_accessible(people):
 
 
 def test_member_pages_are_accessible_at_desktop_and_phone_widths(people):
-    member = people("membre").log_in()
+    member = people("membre", inject_scripts=True).log_in()
     failures = {}
     for name, path in member_pages().items():
         for width in WIDTHS:
@@ -73,7 +73,7 @@ def test_moderation_dashboards(people):
 
 def test_the_accessibility_check_does_catch_violations(people):
     """Guard: axe is really loaded and run, so an empty result above means something."""
-    visitor = people("anonyme")
+    visitor = people("anonyme", inject_scripts=True)
     visitor.go("/login/")
     visitor.page.set_content(
         '<html lang="fr"><body><main><img src="x.png"><input type="text"></main></body></html>'
