@@ -1,14 +1,17 @@
 """Search: what a member finds, and never anything they may not open."""
 
 import datetime
+import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Collection, PageViewRestriction
 
-from documents.models import AccessRequest
+from documents.library import RESOURCES
+from documents.models import AccessRequest, LibraryDocument
 
 from .factories import (
     MeetingReportPageFactory,
@@ -69,8 +72,6 @@ def results(client, **params):
 
 
 def count_of(html):
-    import re
-
     match = re.search(r'class="result-count"[^>]*>\s*(\d+) résultat', html)
     return int(match.group(1)) if match else None
 
@@ -271,3 +272,73 @@ def test_the_index_follows_publish_move_and_delete(home, member, login):
     assert count_of(results(client, q="pangolin")) == 1
     type(page).objects.get(pk=page.pk).delete()
     assert count_of(results(client, q="pangolin")) == 0
+
+
+def test_each_facet_is_counted_with_the_other_filters(group_a, group_b, member, login):
+    def tagged(page, *tags):
+        page.tags.add(*tags)
+        return publish(page)
+
+    for number, tags in enumerate([("budget",), ("budget",), ("audit",)]):
+        tagged(MeetingReportPageFactory(parent=group_a, title=f"Budget {number}", live=False), *tags)
+    tagged(RecommendationPageFactory(parent=group_a, number=1, title="Budget voté", live=False), "budget")
+    tagged(MeetingReportPageFactory(parent=group_b, title="Budget des outils", live=False), "budget")
+    resources = Collection.objects.get(name=RESOURCES)
+    document = LibraryDocument.objects.create(
+        title="Budget 2018", collection=resources, file=ContentFile(b"budget", name="budget.txt")
+    )
+    document.tags.add("budget")
+
+    def facets(**params):
+        html = results(login(member), q="budget", **params)
+        return count_of(html), set(re.findall(r">([^<>()]+) \((\d+)\)", html))
+
+    total, everything = facets()
+    assert total == 6
+    assert {("Comptes rendus", "4"), ("Recommandations", "1"), ("Documents", "1")} <= everything
+    assert {
+        ("budget", "5"),
+        ("audit", "1"),
+        ("Le comité éthique", "4"),
+        ("Les outils financiers", "1"),
+    } <= everything
+
+    total, reports = facets(type="compte-rendu")
+    assert total == 4
+    assert {
+        ("budget", "3"),
+        ("audit", "1"),
+        ("Le comité éthique", "3"),
+        ("Les outils financiers", "1"),
+    } <= reports
+
+    total, by_tag = facets(tag="budget")
+    assert total == 5
+    assert {("Comptes rendus", "3"), ("Recommandations", "1"), ("Documents", "1")} <= by_tag
+    assert ("Le comité éthique", "3") in by_tag
+
+    total, by_group = facets(groupe=group_b.pk)
+    assert total == 1
+    assert ("budget", "1") in by_group and ("audit", "1") not in by_group
+
+
+def test_the_group_filter_offers_the_groups_with_the_most_results(programme, member, login):
+    from search.engine import GROUP_FACETS
+
+    from .factories import make_working_group
+
+    groups = [
+        make_working_group(programme, title=f"Groupe {n:02d}", slug=f"g{n}", members=0) for n in range(17)
+    ]
+    for n, group in enumerate(groups):
+        for k in range(1 + n % 3):
+            publish(MeetingReportPageFactory(parent=group, title=f"Atelier {n}-{k}", live=False))
+    client = login(member)
+    html = results(client, q="atelier")
+    offered = re.findall(r">Groupe (\d\d) \((\d+)\)<", html)
+    assert len(offered) == GROUP_FACETS
+    assert [int(count) for _name, count in offered] == sorted((int(c) for _n, c in offered), reverse=True)
+    # The chosen group stays offered (and marked) even when it is not among the largest.
+    smallest = groups[0]  # one result only
+    chosen = results(client, q="atelier", groupe=smallest.pk)
+    assert "Groupe 00</strong> (1)" in chosen
