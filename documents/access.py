@@ -7,68 +7,86 @@ minutes collection. The same rules serve downloads, filter listings and choosers
 """
 
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction
+
+from home.privacy import forget_group_ids, user_group_ids
 
 from .models import AccessRequest, LibraryDocument
 
 _CACHE_ATTR = "_document_access_cache"
 
 
-def _user_group_ids(user):
-    return set(user.groups.values_list("pk", flat=True))
-
-
-def _restrictions():
-    return list(CollectionViewRestriction.objects.select_related("collection").prefetch_related("groups"))
-
-
-def _passes(restriction, user, group_ids):
-    if restriction.restriction_type == CollectionViewRestriction.LOGIN:
-        return user.is_authenticated
-    if restriction.restriction_type == CollectionViewRestriction.GROUPS:
-        return any(group.pk in group_ids for group in restriction.groups.all())
-    return False  # shared passwords are switched off; a leftover one opens nothing
+def _restriction_rows():
+    """(id, collection path, type) of every collection view restriction: one small query."""
+    return list(CollectionViewRestriction.objects.values_list("pk", "collection__path", "restriction_type"))
 
 
 def closed_collection_paths(user):
     """Tree paths of the restricted collections ``user`` does not pass (their descendants are closed too)."""
     if user.is_superuser:
         return []
-    group_ids = _user_group_ids(user) if user.is_authenticated else set()
-    return [r.collection.path for r in _restrictions() if not _passes(r, user, group_ids)]
+    group_ids = user_group_ids(user)
+    passed = set()
+    if group_ids:
+        passed = set(
+            CollectionViewRestriction.groups.through.objects.filter(group_id__in=group_ids).values_list(
+                "collectionviewrestriction_id", flat=True
+            )
+        )
+    closed = []
+    for pk, path, kind in _restriction_rows():
+        if kind == CollectionViewRestriction.LOGIN and user.is_authenticated:
+            continue
+        if kind == CollectionViewRestriction.GROUPS and pk in passed:
+            continue
+        closed.append(path)  # shared passwords are switched off; a leftover one opens nothing
+    return closed
 
 
-def _under(paths):
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return condition
+def _is_under(path, prefixes):
+    """Whether ``path`` is one of ``prefixes`` or below one (tree paths grow by Collection.steplen)."""
+    step = Collection.steplen
+    return any(path[:length] in prefixes for length in range(step, len(path) + 1, step))
 
 
-def _grants(user):
-    """(document ids, collection paths) that active access requests open for ``user``."""
-    document_ids, group_ids = set(), set()
-    for document_id, group_id in (
-        AccessRequest.objects.active().filter(requester=user).values_list("document_id", "working_group_id")
-    ):
-        if document_id:
-            document_ids.add(document_id)
-        elif group_id:
-            group_ids.add(group_id)
-    paths = list(
-        Collection.objects.filter(minutes_of__working_group_id__in=group_ids).values_list("path", flat=True)
+def _requests(user):
+    """The user's pending and granted requests, in one query: (status, document, group, created, expires)."""
+    return list(
+        AccessRequest.objects.filter(
+            requester=user, status__in=[AccessRequest.Status.PENDING, AccessRequest.Status.GRANTED]
+        ).values_list("status", "document_id", "working_group_id", "created_at", "expires_at")
     )
-    return document_ids, paths
 
 
 class Access:
-    """What one user may open, computed once per request (three small queries at most)."""
+    """What one user may open, computed once per request (a few small queries at most).
+
+    ``pending`` lists the user's requests still waiting for an answer, as
+    (document id, group id, created at): the pages show them, so the page cache keys on them.
+    """
 
     def __init__(self, user):
         self.closed_paths = closed_collection_paths(user) if user.is_authenticated else None
-        self.granted_ids, self.granted_paths = set(), []
-        if self.closed_paths:
-            self.granted_ids, self.granted_paths = _grants(user)
+        self.granted_ids, self.granted_paths, self.pending = set(), [], []
+        if not self.closed_paths:
+            return
+        now = timezone.now()
+        granted_groups = set()
+        for status, document_id, group_id, created_at, expires_at in _requests(user):
+            if status == AccessRequest.Status.PENDING:
+                self.pending.append((document_id, group_id, created_at))
+            elif expires_at and expires_at > now:  # granted and not yet expired
+                if document_id:
+                    self.granted_ids.add(document_id)
+                elif group_id:
+                    granted_groups.add(group_id)
+        if granted_groups:
+            self.granted_paths = list(
+                Collection.objects.filter(minutes_of__working_group_id__in=granted_groups).values_list(
+                    "path", flat=True
+                )
+            )
 
     @property
     def unrestricted(self):
@@ -81,11 +99,17 @@ class Access:
         return not closed or any(path.startswith(prefix) for prefix in self.granted_paths)
 
     def open_collection_ids(self):
-        """Collections whose every document ``user`` may open (a grant on a whole group included)."""
-        closed = Collection.objects.filter(_under(self.closed_paths))
-        if self.granted_paths:
-            closed = closed.exclude(_under(self.granted_paths))
-        return list(Collection.objects.exclude(pk__in=closed).values_list("pk", flat=True))
+        """Collections whose every document ``user`` may open (a grant on a whole group included).
+
+        Worked out from the tree paths of the few hundred collections, rather than with one
+        ``LIKE`` condition per restricted collection in SQL.
+        """
+        closed, granted = set(self.closed_paths), set(self.granted_paths)
+        return [
+            pk
+            for pk, path in Collection.objects.values_list("pk", "path")
+            if not _is_under(path, closed) or _is_under(path, granted)
+        ]
 
 
 def access_for(user):
@@ -100,6 +124,7 @@ def forget_access(user):
     """Call after changing a user's groups or grants within the same request."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    forget_group_ids(user)
 
 
 def openable_documents(user, queryset=None):
@@ -125,8 +150,7 @@ def user_can_open(user, document):
 
 
 def is_restricted(document):
-    path = document.collection.path
-    return any(path.startswith(r.collection.path) for r in _restrictions())
+    return _is_under(document.collection.path, {path for _pk, path, _kind in _restriction_rows()})
 
 
 def user_can_open_group_minutes(user, group_page):

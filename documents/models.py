@@ -241,6 +241,10 @@ class AccessRequest(models.Model):
 class DownloadLogEntry(models.Model):
     """One served download: who, what, when (and a hash of where from, if configured)."""
 
+    # A log, not content that uses the document: Wagtail's reference index (its "usage"
+    # listings) must not get three rows, and three more queries, for every download.
+    wagtail_reference_index_ignore = True
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("personne"),

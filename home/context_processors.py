@@ -1,3 +1,4 @@
+from django.urls import reverse
 from wagtail.models import Site
 
 from .privacy import visible_pages
@@ -7,6 +8,8 @@ def navigation(request):
     """The intranet's main menu: the home page and its live sections, for logged-in users only."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    if request.path.startswith(reverse("wagtailadmin_home")):
+        return {}  # the admin has its own menu
     site = Site.find_for_request(request)
     if site is None:
         return {}

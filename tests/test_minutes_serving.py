@@ -101,6 +101,23 @@ def test_every_download_is_logged_with_a_hashed_address(minutes, group_a, login,
     assert DownloadLogEntry.objects.order_by("-pk").first().ip_hash == ""
 
 
+def test_downloads_are_not_usages_of_the_document(minutes, group_a, login, django_assert_max_num_queries):
+    """A download is logged, not indexed as a reference to the document: the document's
+    "usage" in the admin does not grow with every download, and a download costs the same
+    few queries (Wagtail's reference index added four more per download)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    client = login(group_a.people[0])
+    client.get(minutes.url)
+    with django_assert_max_num_queries(10):
+        assert client.get(minutes.url).status_code == 200
+    assert DownloadLogEntry.objects.count() == 2
+    log_type = ContentType.objects.get_for_model(DownloadLogEntry)
+    assert not ReferenceIndex.objects.filter(content_type=log_type).exists()
+    assert ReferenceIndex.get_references_to(minutes).count() == 0
+
+
 def test_a_failing_log_never_stops_a_download(minutes, group_a, login, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database unavailable")
