@@ -1,14 +1,20 @@
 """Admin integration: the board's decisions, and refusals that keep moderation honest."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
-from .models import BoardDecision, RecommendationPage
+from . import moderation
+from .choices import MembershipRole
+from .models import BoardDecision, RecommendationPage, WorkingGroupMembership
 
 
 class BoardDecisionPermissionHelper(PermissionHelper):
@@ -87,3 +93,50 @@ def refuse_workflow_action_on_a_stale_version(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("register_admin_urls")
+def moderation_urls():
+    return [path("moderation/", moderation.moderation_index, name="workinggroups_moderation")]
+
+
+def reviews_pages(request):
+    """Board members and facilitators review pages; worked out once per request."""
+    if not hasattr(request, "_reviews_pages"):
+        user = request.user
+        request._reviews_pages = user.is_superuser or (
+            user.groups.filter(name=settings.BOARD_GROUP_NAME).exists()
+            or WorkingGroupMembership.objects.filter(user=user, role=MembershipRole.FACILITATOR).exists()
+        )
+    return request._reviews_pages
+
+
+class ModerationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return reviews_pages(request)
+
+
+@hooks.register("register_admin_menu_item")
+def moderation_menu_item():
+    return ModerationMenuItem(
+        _lazy("Pages à relire"), reverse("workinggroups_moderation"), icon_name="tasks", order=150
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def bounded_moderation_panels(request, panels):
+    """Wagtail's moderation panels list every page, unpaginated: show the latest few and a link."""
+    for index, panel in enumerate(panels):
+        if type(panel) is WorkflowObjectsToModeratePanel:
+            panels[index] = moderation.LatestToModeratePanel()
+        elif type(panel) is UserObjectsInWorkflowModerationPanel:
+            panels[index] = moderation.LatestInWorkflowPanel()
+
+
+@hooks.register("construct_homepage_summary_items", order=100)  # after wagtail.documents adds it
+def no_document_count(request, items):
+    """Wagtail's document count checks every collection's permissions (some 30 ms with 200 groups'
+    minutes collections) to print a number nobody acts on; the Documents menu is one click away."""
+    from wagtail.documents.wagtail_hooks import DocumentsSummaryItem
+
+    items[:] = [item for item in items if not isinstance(item, DocumentsSummaryItem)]

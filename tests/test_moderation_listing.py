@@ -1,0 +1,135 @@
+"""The moderation queue: a paginated listing, and dashboard panels that stay short and fast."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Workflow
+
+from workinggroups.moderation import DASHBOARD_ROWS, PER_PAGE
+from workinggroups.workflow import WORKFLOW_NAME
+
+from .factories import MeetingReportPageFactory, RecommendationPageFactory
+
+
+def pending(group, editor, count, start=0, model=MeetingReportPageFactory, at_board=False):
+    """``count`` drafts under ``group`` submitted for moderation (and approved by the facilitator)."""
+    workflow = Workflow.objects.get(name=WORKFLOW_NAME)
+    pages = []
+    for n in range(start, start + count):
+        page = model(parent=group, title=f"Brouillon {group.slug} {n:03d}", live=False)
+        page.save_revision(user=editor)
+        workflow.start(page, editor)
+        if at_board:
+            page.current_workflow_task_state.approve(user=group.facilitator)
+        pages.append(page)
+    return pages
+
+
+def titles(html):
+    return re.findall(r"Brouillon [a-z]+ \d{3}", html)
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_each_reviewer_sees_exactly_their_queue(group_a, group_b, editor, board_member, login):
+    pending(group_a, editor, 3)
+    pending(group_b, editor, 2, at_board=True)
+
+    facilitator_a = login(group_a.facilitator).get("/admin/moderation/").content.decode()
+    assert sorted(titles(facilitator_a)) == [f"Brouillon ethique {n:03d}" for n in range(3)]
+    assert "3 pages attendent votre relecture" in facilitator_a
+
+    # Group B's pages are with the board already: B's facilitator has nothing left to do.
+    facilitator_b = login(group_b.facilitator).get("/admin/moderation/").content.decode()
+    assert titles(facilitator_b) == [] and "Rien à relire" in facilitator_b
+
+    board = login(board_member).get("/admin/moderation/").content.decode()
+    assert sorted(titles(board)) == ["Brouillon finances 000", "Brouillon finances 001"]
+    assert "Les outils financiers" in board  # the group column
+
+
+def test_people_without_a_queue_see_nothing_and_no_menu(group_a, editor, member, login):
+    pending(group_a, editor, 2)
+    editor_client = login(editor)
+    response = editor_client.get("/admin/moderation/")
+    assert response.status_code == 200 and titles(response.content.decode()) == []
+    assert "/admin/moderation/" not in editor_client.get("/admin/").content.decode()  # no menu item
+    assert "/admin/moderation/" in login(group_a.facilitator).get("/admin/").content.decode()
+    # A member who is not in the admin is sent to the login page, as for the rest of the admin.
+    assert login(member).get("/admin/moderation/").status_code == 302
+
+
+def test_oldest_first_paginated_with_the_same_queries_on_every_page(group_a, editor, login):
+    pending(group_a, editor, PER_PAGE + 10)
+    client = login(group_a.facilitator)
+    count_1, first = queries_for(client, "/admin/moderation/")
+    count_2, second = queries_for(client, "/admin/moderation/?p=2")
+    assert titles(first) == [f"Brouillon ethique {n:03d}" for n in range(PER_PAGE)]  # the oldest first
+    assert titles(second) == [f"Brouillon ethique {n:03d}" for n in range(PER_PAGE, PER_PAGE + 10)]
+    assert count_1 == count_2
+    newest = client.get("/admin/moderation/?order=recent").content.decode()
+    assert titles(newest)[0] == f"Brouillon ethique {PER_PAGE + 9:03d}"
+
+
+def test_filters_by_group_and_type(group_a, group_b, editor, board_member, login):
+    pending(group_a, editor, 2, at_board=True)
+    pending(group_b, editor, 1, at_board=True)
+    pending(group_b, editor, 1, start=5, model=RecommendationPageFactory, at_board=True)
+    client = login(board_member)
+    by_group = client.get(f"/admin/moderation/?group={group_b.pk}").content.decode()
+    assert sorted(titles(by_group)) == ["Brouillon finances 000", "Brouillon finances 005"]
+    by_type = client.get(f"/admin/moderation/?group={group_b.pk}&type=recommendation").content.decode()
+    assert titles(by_type) == ["Brouillon finances 005"]
+    # The group filter offers the groups that have something waiting, and keeps the filters in page links.
+    assert f'value="{group_a.pk}"' in by_group and f'value="{group_b.pk}" selected' in by_group
+    # A group id that is not in the queue is ignored rather than an error.
+    assert client.get("/admin/moderation/?group=999999&type=nonsense&p=abc").status_code == 200
+
+
+def test_the_query_count_does_not_grow_with_the_queue(group_a, editor, login):
+    client = login(group_a.facilitator)
+    pending(group_a, editor, 3)
+    client.get("/admin/moderation/")
+    small, _ = queries_for(client, "/admin/moderation/")
+    pending(group_a, editor, 40, start=3)
+    large, _ = queries_for(client, "/admin/moderation/")
+    assert small == large, f"{small} queries with 3 pages waiting, {large} with 43"
+
+
+def test_the_dashboard_shows_the_latest_few_with_the_total_and_a_link(group_a, editor, login):
+    client = login(group_a.facilitator)
+    pending(group_a, editor, DASHBOARD_ROWS + 2)
+    client.get("/admin/")
+    few, _ = queries_for(client, "/admin/")
+    pending(group_a, editor, 30, start=DASHBOARD_ROWS + 2)
+    many, dashboard = queries_for(client, "/admin/")
+    shown = titles(dashboard)
+    assert len(shown) == DASHBOARD_ROWS and shown[0] == f"Brouillon ethique {DASHBOARD_ROWS + 31:03d}"
+    assert f"Les {DASHBOARD_ROWS} plus récentes des {DASHBOARD_ROWS + 32} pages à relire" in dashboard
+    assert 'href="/admin/moderation/"' in dashboard
+    assert few == many, (
+        f"{few} queries with {DASHBOARD_ROWS + 2} pages waiting, {many} with {DASHBOARD_ROWS + 32}"
+    )
+
+
+def test_the_editors_panel_is_short_too(group_a, editor, login):
+    pending(group_a, editor, DASHBOARD_ROWS + 3)
+    dashboard = login(editor).get("/admin/").content.decode()
+    assert len(titles(dashboard)) == DASHBOARD_ROWS
+    assert "Et 3 autres pages en cours de relecture" in dashboard
+
+
+@pytest.mark.parametrize("who", ["facilitator of B", "member of A"])
+def test_the_listing_never_shows_someone_elses_queue(group_a, group_b, editor, login, who):
+    pending(group_a, editor, 2)
+    user = group_b.facilitator if who == "facilitator of B" else group_a.people[0]
+    html = login(user).get("/admin/moderation/").content.decode()
+    assert titles(html) == []
+    assert "Le comité éthique" not in html  # not even in the group filter
