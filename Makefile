@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check-migrations check-deploy bench-search test-browser clean
+.PHONY: help run serve test lint format check-migrations check-deploy bench bench-search test-browser clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,24 @@ run: $(VENV)/.requirements ## Run the intranet with its demo content at http://1
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production settings on this machine: plain HTTP on loopback (no TLS proxy), a secret key kept
+# in .serve-secret-key (never committed), SQLite unless DATABASE_URL is set, Redis if REDIS_URL is.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=intranet.settings.production \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .serve-secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
+	TRUSTED_PROXY_COUNT="$${TRUSTED_PROXY_COUNT:-0}" \
+	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}" \
+	GUNICORN_BIND="$${GUNICORN_BIND:-127.0.0.1:$(PORT)}"
+
+.serve-secret-key: | $(VENV)/bin/python
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: $(VENV)/.requirements .serve-secret-key ## Serve the production way (gunicorn, whitenoise, production settings) at http://127.0.0.1:$(PORT)
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c intranet/gunicorn.conf.py
 
 test: $(VENV)/.requirements-dev ## Run the tests (on DATABASE_URL when set, SQLite otherwise)
 	$(VENV)/bin/pytest -m "not browser"
@@ -57,8 +75,12 @@ check-deploy: $(VENV)/.requirements ## Django's deployment checks under producti
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/intranet_bench
 
-bench-search: $(VENV)/.requirements ## Search benchmark: 20,000 pages and 20,000 documents on PostgreSQL (BENCH_DATABASE_URL)
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/search_benchmark.py
+bench-search: $(VENV)/.requirements ## Search benchmark: 50 searches as a member on the full-size data (PostgreSQL, BENCH_DATABASE_URL)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/search_benchmark.py
+
+bench: $(VENV)/.requirements ## Load benchmark: gunicorn on PostgreSQL and Redis, full-size data, wrk at concurrency 1, 8, 32
+	@command -v wrk >/dev/null || { echo "Install Debian's wrk package first: sudo apt-get install wrk"; exit 1; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load_benchmark.py
 
 clean: ## Remove the virtualenv, the SQLite database and uploaded files
-	rm -rf $(VENV) db.sqlite3 media private-media
+	rm -rf $(VENV) db.sqlite3 media private-media static .serve-secret-key

@@ -36,7 +36,8 @@ def fill(group, start, count):
         pytest.param(lambda p, g: "/", id="home page"),
     ],
 )
-def test_query_count_does_not_grow_with_children(programme, group_a, member, login, url_for):
+def test_query_count_does_not_grow_with_children(programme, group_a, member, login, url_for, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the rendering itself, not the page cache (tests/test_page_cache.py)
     client = login(member)
     url = url_for(programme, group_a)
     fill(group_a, 0, 5)

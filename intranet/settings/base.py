@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything that needs a session
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,7 +77,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "intranet.security.ContentSecurityPolicyMiddleware",
-    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+    "axes.middleware.AxesMiddleware",
+    # After login, guards and lockouts: serves and stores member pages (home/page_cache.py).
+    "home.page_cache.PageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -110,7 +113,9 @@ WSGI_APPLICATION = "intranet.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # Persistent connections: a request does not pay for a new PostgreSQL connection.
+        # Health checks drop a connection the server closed instead of failing a request.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -127,6 +132,9 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "intranet"),
         }
     }
+    # Sessions are read from Redis on every request and written through to the database,
+    # so that a Redis restart (or eviction) logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -171,7 +179,8 @@ STORAGES = {
         "BACKEND": "documents.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": DOCUMENTS_ROOT},
     },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    # Hashed names (cached for a year by browsers) and gzip/brotli copies, served by whitenoise.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # Complex page forms (group page with its memberships) exceed Django's default.
@@ -201,6 +210,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# Rendered member pages are kept this long at most in the shared cache (0: not cached).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Password reset requests per address and per email address, per hour (home/views.py).
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
 

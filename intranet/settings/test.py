@@ -19,3 +19,7 @@ STORAGES = {
 }
 
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Static files from the apps' folders (no collectstatic in tests), through whitenoise as in production.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,233 @@
+"""The page cache never shows anyone what was rendered for other rights, and never shows old content."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+from documents.models import AccessRequest
+from workinggroups.choices import MembershipRole
+from workinggroups.models import BoardDecision, DecisionStatus, WorkingGroupMembership
+from workinggroups.roles import board_group
+
+from .factories import (
+    PASSWORD,
+    MeetingReportPageFactory,
+    RecommendationPageFactory,
+    UserFactory,
+    add_membership,
+    make_minutes,
+)
+
+PRIVATE = "Audition confidentielle CANARIPRIVE4471"
+MINUTES = "PV CANARIMINUTES8812"
+DOWNLOAD = "Télécharger le procès-verbal"
+#: What only the board (and group A) may read, in any of its forms on a page.
+RESTRICTED = ("CANARIPRIVE4471", MINUTES, DOWNLOAD)
+
+
+@pytest.fixture
+def content(group_a, home):
+    minutes = make_minutes(group_a, title=MINUTES)
+    report = MeetingReportPageFactory(
+        parent=group_a, title="Réunion de novembre", minutes=minutes, live=False
+    )
+    report.save_revision().publish()
+    private = MeetingReportPageFactory(parent=group_a, title=PRIVATE, live=False)
+    private.save_revision().publish()
+    restriction = PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([group_a.django_group, board_group()])
+    recommendation = RecommendationPageFactory(parent=group_a, number=7, title="Une charte", live=False)
+    recommendation.save_revision().publish()
+    return {"report": report, "private": private, "recommendation": recommendation, "minutes": minutes}
+
+
+def get(client, url):
+    response = client.get(url)
+    return response, response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["home", "group", "report", "programme", "search"])
+def test_warmed_by_the_board_read_by_a_member_no_restricted_text(
+    content, group_a, programme, board_member, member, login, url
+):
+    urls = {"home": "/", "group": group_a.url, "report": content["report"].url, "programme": programme.url}
+    urls["search"] = "/search/?q=CANARIPRIVE4471"
+    url = urls[url]
+    board_response, board_html = get(login(board_member), url)
+    assert board_response["X-Page-Cache"] == "miss"
+    assert get(login(board_member), url)[0]["X-Page-Cache"] == "hit"  # stored
+    if url != programme.url:
+        assert any(text in board_html for text in RESTRICTED)  # the board's copy holds restricted text
+
+    member_response, member_html = get(login(member), url)
+    assert member_response.status_code == 200 and member_response["X-Page-Cache"] == "miss"
+    if url == urls["search"]:  # the word they typed is shown back to them, never a result
+        assert "0 résultat" in member_html and "Audition confidentielle" not in member_html
+    else:
+        assert not any(text in member_html for text in RESTRICTED)
+
+
+def test_a_private_page_is_never_served_from_the_cache_to_outsiders(content, board_member, member, login):
+    url = content["private"].url
+    assert get(login(board_member), url)[0].status_code == 200
+    response = login(member).get(url)
+    assert response.status_code in (302, 403) and PRIVATE not in response.content.decode()
+
+
+def test_people_with_the_same_rights_share_a_page_with_their_own_name_and_token(content, group_a, login):
+    first = UserFactory(username="lecteur-1", first_name="Anne", last_name="Lecture")
+    second = UserFactory(username="lecteur-2", first_name="Bruno", last_name="Relecture")
+    url = content["report"].url
+    assert get(login(first), url)[0]["X-Page-Cache"] == "miss"
+
+    client = Client(enforce_csrf_checks=True)
+    client.post("/login/", {"username": second.username, "password": PASSWORD})  # no token: refused
+    assert "_auth_user_id" not in client.session
+    client.get("/login/")
+    token = client.cookies["csrftoken"].value
+    client.post("/login/", {"username": second.username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    response, html = get(client, url)
+    assert response["X-Page-Cache"] == "hit"
+    assert "Bruno Relecture" in html and "Anne Lecture" not in html
+    assert "intranet:" not in html  # no placeholder left
+    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    # The token in the cached page is this person's: their request for the minutes goes through.
+    asked = client.post(
+        "/documents/acces/demander/",
+        {
+            "groupe": group_a.pk,
+            "document": content["minutes"].pk,
+            "reason": "Pour préparer l'assemblée générale.",
+            "next": url,
+            "csrfmiddlewaretoken": form_token,
+        },
+    )
+    assert asked.status_code == 302
+    assert AccessRequest.objects.filter(requester=second).count() == 1
+
+
+def test_a_message_is_shown_to_its_person_and_never_cached(content, group_a, member, login):
+    client = login(member)
+    url = content["report"].url
+    get(client, url)
+    client.post(
+        "/documents/acces/demander/",
+        {"groupe": group_a.pk, "document": content["minutes"].pk, "reason": "Pour comprendre.", "next": url},
+    )
+    response, html = get(client, url)
+    assert "Votre demande est envoyée" in html and "X-Page-Cache" not in response
+    # The pending request is shown to them on the next visit, from their own copy.
+    response, html = get(client, url)
+    assert "est en attente de réponse" in html
+    _other, other_html = get(login(UserFactory(username="autre-membre")), url)
+    assert "Votre demande est envoyée" not in other_html and "en attente de réponse" not in other_html
+
+
+def publish_report(group):
+    page = MeetingReportPageFactory(parent=group, title="Compte rendu tout neuf", live=False)
+    page.save_revision().publish()
+
+
+def unpublish_report(content):
+    Page.objects.get(pk=content["report"].pk).specific.unpublish()
+
+
+def record_decision(content):
+    decision = BoardDecision.objects.get(recommendation=content["recommendation"])
+    decision.status = DecisionStatus.UNDER_ANALYSIS
+    decision.save()
+
+
+def add_a_member(group):
+    add_membership(group, UserFactory(username="nouvelle", first_name="Nouvelle", last_name="Venue"))
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "text", "appears"),
+    [
+        (lambda c, g: publish_report(g), "group", "compte rendu tout neuf", True),
+        (lambda c, g: unpublish_report(c), "group", "réunion de novembre", False),
+        (lambda c, g: record_decision(c), "recommendation", "en cours d&#x27;analyse", True),
+        (lambda c, g: add_a_member(g), "group", "nouvelle venue", True),
+    ],
+    ids=["publish", "unpublish", "board decision", "membership"],
+)
+def test_a_change_is_visible_on_the_next_request(
+    content, group_a, member, login, change, where, text, appears
+):
+    url = content["recommendation"].url if where == "recommendation" else group_a.url
+    client = login(member)
+    assert (text in get(client, url)[1].lower()) is not appears
+    assert get(client, url)[0]["X-Page-Cache"] == "hit"
+    change(content, group_a)
+    response, html = get(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert (text in html.lower()) is appears
+
+
+def test_leaving_a_group_closes_its_minutes_at_once(content, group_a, login):
+    person = group_a.people[0]
+    client = login(person)
+    url = content["report"].url
+    assert "Télécharger le procès-verbal" in get(client, url)[1]
+    WorkingGroupMembership.objects.filter(page=group_a, user=person).delete()
+    group_a.django_group.user_set.remove(person)
+    html = get(client, url)[1]
+    assert "Télécharger le procès-verbal" not in html and "disponible sur demande" in html
+
+
+def test_a_granted_access_that_expires_closes_the_cached_page(content, group_a, member, board_member, login):
+    grant = AccessRequest.objects.create(
+        requester=member,
+        working_group=group_a,
+        document=content["minutes"],
+        reason="Pour lire.",
+        status=AccessRequest.Status.GRANTED,
+        decided_by=board_member,
+        decided_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    client = login(member)
+    url = content["report"].url
+    assert "Télécharger le procès-verbal" in get(client, url)[1]
+    assert get(client, url)[0]["X-Page-Cache"] == "hit"
+    # Time passes: no row changes (so no new generation), the grant is simply over.
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    AccessRequest.objects.filter(pk=grant.pk).update(expires_at=past)
+    _response, html = get(client, url)
+    assert "Télécharger le procès-verbal" not in html and "disponible sur demande" in html
+
+
+def test_people_who_use_the_admin_get_their_own_copy(content, group_a, login):
+    first, second = group_a.people[0], group_a.people[1]  # same groups, both may draft in the admin
+    url = content["report"].url
+    assert get(login(first), url)[0]["X-Page-Cache"] == "miss"
+    assert get(login(second), url)[0]["X-Page-Cache"] == "miss"
+    assert get(login(second), url)[0]["X-Page-Cache"] == "hit"
+
+
+def test_a_hit_costs_a_few_queries_whatever_the_page(content, group_a, member, login):
+    client = login(member)
+    for url in ("/", group_a.url, content["report"].url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response["X-Page-Cache"] == "hit"
+        assert len(captured) <= 10, "\n".join(query["sql"][:120] for query in captured)
+
+
+def test_a_facilitator_role_change_changes_what_is_cached(content, group_a, member, login):
+    """Becoming a facilitator is a change of rights: the next page is rendered for the new rights."""
+    client = login(member)
+    url = group_a.url
+    assert MINUTES not in get(client, url)[1]
+    add_membership(group_a, member, MembershipRole.FACILITATOR, "staff")
+    assert MINUTES in get(client, url)[1]
