@@ -1,0 +1,210 @@
+"""Two production app servers (gunicorn, production settings) sharing PostgreSQL and Redis.
+
+A login made on one is valid on the other; a page the board publishes through one is shown
+by the other at once, and a board decision recorded through one too; a lockout recorded by
+one holds on the other. Nothing is shared between the two processes but the database and
+the cache, as between two machines.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
+from wagtail.models import Workflow
+
+from workinggroups.models import BoardDecision, DecisionStatus
+from workinggroups.workflow import WORKFLOW_NAME
+
+from .factories import PASSWORD, MeetingReportPageFactory, RecommendationPageFactory, make_working_group
+from .http_client import RawClient
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTS = (8871, 8872)
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """Production settings serve hashed static files: collect them once, as a deployment does."""
+    root = tmp_path_factory.mktemp("static")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "intranet.settings.production", **server_secrets(root)}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    return root
+
+
+def server_secrets(static_root):
+    return {
+        "SECRET_KEY": "two-servers-test-" + "k" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "TRUSTED_PROXY_COUNT": "0",
+        "STATIC_ROOT": str(static_root),
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def database_url():
+    settings = connection.settings_dict
+    user = settings["USER"] or ""
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    host = settings["HOST"] or "127.0.0.1"
+    return f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+@pytest.fixture
+def servers(static_root, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("two app servers share one PostgreSQL database: run with DATABASE_URL (CI does)")
+    import redis
+
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    redis.Redis.from_url(redis_url).flushdb()
+    env = {
+        **os.environ,
+        **server_secrets(static_root),
+        "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": redis_url,
+        "DOCUMENTS_ROOT": str(tmp_path / "documents"),
+        "WEB_CONCURRENCY": "1",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    processes = []
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    try:
+        for port in PORTS:
+            processes.append(
+                subprocess.Popen(
+                    [gunicorn, "-c", "intranet/gunicorn.conf.py"],
+                    cwd=ROOT,
+                    env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+                    start_new_session=True,
+                )
+            )
+        for port, process in zip(PORTS, processes, strict=True):
+            for _ in range(120):
+                assert process.poll() is None, f"the server on port {port} stopped"
+                try:
+                    if RawClient(port).get("/healthz")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.25)
+            else:
+                pytest.fail(f"the server on port {port} did not answer /healthz")
+        yield PORTS
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+        redis.Redis.from_url(redis_url).flushdb()
+
+
+@pytest.fixture
+def site(home, programme, board_member, editor):
+    group = make_working_group(programme, title="Le comité éthique", slug="ethique")
+    # The tests hash passwords with MD5 for speed, which production settings do not accept.
+    hasher = PBKDF2PasswordHasher()
+    for user in get_user_model().objects.all():
+        user.password = hasher.encode(PASSWORD, hasher.salt(), iterations=1000)
+        user.save(update_fields=["password"])
+    return group
+
+
+def body(response):
+    return response[2].decode()
+
+
+def test_a_login_on_one_server_is_valid_on_the_other(site, servers):
+    port_a, port_b = servers
+    person = site.people[0]
+    a = RawClient(port_a)
+    assert a.log_in(person.username, PASSWORD) == 302
+    b = RawClient(port_b, a.cookies)
+    status, _headers, content = b.get(site.url)
+    assert status == 200 and "Le comité éthique" in content.decode()
+    # Logging out on B ends the session on A too.
+    assert b.post("/logout/", {})[0] == 302
+    assert RawClient(port_a, {"sessionid": a.cookies["sessionid"]}).get(site.url)[0] == 302
+
+
+def test_what_the_board_publishes_on_one_server_the_other_shows_at_once(site, board_member, editor, servers):
+    port_a, port_b = servers
+    report = MeetingReportPageFactory(
+        parent=site, title="Compte rendu de décembre", slug="decembre", live=False
+    )
+    report.save_revision(user=editor)
+    Workflow.objects.get(name=WORKFLOW_NAME).start(report, editor)
+    report.current_workflow_task_state.approve(user=site.facilitator)
+
+    reader = RawClient(port_b)
+    reader.log_in(site.people[0].username, PASSWORD)
+    assert reader.get(site.url)[0] == 200
+    # B serves the group page (and caches whatever it caches) before the report is published.
+    assert reader.get(f"{site.url}decembre/")[0] == 404
+    assert "Compte rendu de décembre" not in body(reader.get(site.url))
+
+    board = RawClient(port_a)
+    board.log_in(board_member.username, PASSWORD)
+    task_state = report.current_workflow_task_state
+    status, _headers, _content = board.post(
+        f"/admin/pages/workflow/action/{report.pk}/approve/{task_state.pk}/", {"comment": ""}
+    )
+    assert status in (200, 302)
+    report.refresh_from_db()
+    assert report.live
+
+    page = reader.get(f"{site.url}decembre/")
+    assert page[0] == 200 and "Compte rendu de décembre" in body(page)
+    assert "Compte rendu de décembre" in body(reader.get(site.url))
+
+
+def test_a_board_decision_recorded_on_one_server_shows_on_the_other(site, board_member, servers):
+    port_a, port_b = servers
+    recommendation = RecommendationPageFactory(
+        parent=site, title="Une charte", slug="charte", number=1, live=False
+    )
+    recommendation.save_revision().publish()  # published: handed to the board
+    reader = RawClient(port_b)
+    reader.log_in(site.people[0].username, PASSWORD)
+    assert "Adoptée avec amendement" not in body(reader.get(recommendation.url))
+
+    decision = BoardDecision.objects.get(recommendation=recommendation)
+    board = RawClient(port_a)
+    board.log_in(board_member.username, PASSWORD)
+    edit_url = f"/admin/workinggroups/boarddecision/edit/{decision.pk}/"
+    form = body(board.get(edit_url))
+    assert "csrfmiddlewaretoken" in form
+    for status, fields in [
+        (DecisionStatus.UNDER_ANALYSIS, {}),
+        (DecisionStatus.AMENDED, {"amended_text": "Charte amendée par le Conseil.", "reasoning": "Clair."}),
+    ]:
+        data = {"status": status, "amended_text": "", "reasoning": "", "assembly_date": "", "note": ""}
+        data["assembly_outcome"] = ""
+        answer = board.post(edit_url, {**data, **fields})
+        assert answer[0] == 302, body(answer)[:2000]
+    page = body(reader.get(recommendation.url))
+    assert "Charte amendée par le Conseil." in page
+
+
+def test_a_lockout_recorded_by_one_server_holds_on_the_other(site, servers):
+    port_a, port_b = servers
+    person = site.people[1]
+    answers = [RawClient(port_a).log_in(person.username, "wrong-" + secrets.token_hex(4)) for _ in range(5)]
+    assert answers == [200, 200, 200, 200, 429]  # the fifth failure locks the account, on server A
+    locked = RawClient(port_b)
+    assert locked.log_in(person.username, PASSWORD) == 429
+    assert "sessionid" not in locked.cookies
