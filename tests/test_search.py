@@ -227,10 +227,11 @@ def test_private_page_and_restricted_document_canaries(canaries, people, login):
             if not visible:
                 assert PRIVATE_SECRET not in html and "Compte rendu" not in html.split("résultat")[-1], role
                 assert "(1)" not in html, f"{role} sees a facet count for {word}"
-                # The only trace of the word is the person's own query, echoed back.
+                # The only trace of the word is the person's own query, echoed back (in the
+                # box, the heading, the title, and the language switcher's return address).
                 assert html.count(word) == html.count(f'value="{word}"') + html.count(
                     f"« {word} »"
-                ) + html.count(f"Recherche : {word}"), role
+                ) + html.count(f"Recherche : {word}") + html.count(f'value="/search/?q={word}"'), role
 
 
 def test_restricted_pages_are_not_listed_to_those_outside_either(canaries, group_a, member, login):

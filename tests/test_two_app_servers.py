@@ -9,6 +9,7 @@ the cache, as between two machines.
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,7 +28,19 @@ from .factories import PASSWORD, MeetingReportPageFactory, RecommendationPageFac
 from .http_client import RawClient
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = (8871, 8872)
+
+
+def free_ports(count):
+    """Loopback ports nothing listens on now (two runs of the suite at once do not collide)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return tuple(sock.getsockname()[1] for sock in sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
+
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -83,8 +96,9 @@ def servers(static_root, tmp_path):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     processes = []
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    ports = free_ports(2)
     try:
-        for port in PORTS:
+        for port in ports:
             processes.append(
                 subprocess.Popen(
                     [gunicorn, "-c", "intranet/gunicorn.conf.py"],
@@ -93,7 +107,7 @@ def servers(static_root, tmp_path):
                     start_new_session=True,
                 )
             )
-        for port, process in zip(PORTS, processes, strict=True):
+        for port, process in zip(ports, processes, strict=True):
             for _ in range(120):
                 assert process.poll() is None, f"the server on port {port} stopped"
                 try:
@@ -104,7 +118,7 @@ def servers(static_root, tmp_path):
                 time.sleep(0.25)
             else:
                 pytest.fail(f"the server on port {port} did not answer /healthz")
-        yield PORTS
+        yield ports
     finally:
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
