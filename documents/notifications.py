@@ -1,4 +1,4 @@
-"""Emails about access to minutes, both ways, in French, plain text and HTML."""
+"""Emails about access to minutes, both ways, in each recipient's language, plain text and HTML."""
 
 import logging
 
@@ -6,7 +6,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from home.i18n import language_for
 from workinggroups.choices import MembershipRole
 
 logger = logging.getLogger(__name__)
@@ -20,16 +22,24 @@ def deciders_for(access_request):
         working_group_memberships__role=MembershipRole.FACILITATOR,
     )
     board = User.objects.filter(groups__name=settings.BOARD_GROUP_NAME)
-    return (facilitators | board).filter(is_active=True).exclude(email="").distinct().order_by("username")
+    return (
+        (facilitators | board)
+        .filter(is_active=True)
+        .exclude(email="")
+        .distinct()
+        .select_related("wagtail_userprofile")  # their language
+        .order_by("username")
+    )
 
 
 def _send(template, recipients, context):
     sent = 0
     for user in recipients:
         context = {**context, "user": user, "base_url": settings.WAGTAILADMIN_BASE_URL}
-        subject = " ".join(render_to_string(f"documents/emails/{template}_subject.txt", context).split())
-        text = render_to_string(f"documents/emails/{template}.txt", context)
-        html = render_to_string(f"documents/emails/{template}.html", context)
+        with translation.override(language_for(user)):
+            subject = " ".join(render_to_string(f"documents/emails/{template}_subject.txt", context).split())
+            text = render_to_string(f"documents/emails/{template}.txt", context)
+            html = render_to_string(f"documents/emails/{template}.html", context)
         message = EmailMultiAlternatives(subject, text, to=[user.email])
         message.attach_alternative(html, "text/html")
         try:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.utils.translation import gettext
 from wagtail.documents.models import document_served
 from wagtail.models import Collection
 
@@ -38,7 +39,9 @@ def refuse_deleting_a_collection_with_documents(sender, instance, **kwargs):
     held = LibraryDocument.objects.filter(collection__path__startswith=instance.path)
     if held.exists():
         raise ProtectedError(
-            f"The collection {instance.name!r} holds documents; move them before deleting it.", set(held[:10])
+            gettext("La collection « %(name)s » contient des documents : déplacez-les avant de la supprimer.")
+            % {"name": instance.name},
+            set(held[:10]),
         )
 
 

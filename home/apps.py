@@ -7,6 +7,9 @@ class HomeConfig(AppConfig):
     verbose_name = _("Accueil")
 
     def ready(self):
-        from . import page_cache
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import i18n, page_cache
 
         page_cache.connect_signals()
+        user_logged_in.connect(i18n.remember_language_chosen_before_login, dispatch_uid="language-at-login")

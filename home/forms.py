@@ -1,5 +1,8 @@
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from .i18n import language_for
 
 
 class IntranetAuthenticationForm(AuthenticationForm):
@@ -18,3 +21,8 @@ class IntranetPasswordResetForm(PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Adresse e-mail")
         self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """In the language of the person whose password it is."""
+        with translation.override(language_for(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from documents import views as documents_views
 from home import views as home_views
 from home.forms import IntranetAuthenticationForm, IntranetPasswordResetForm
+from home.i18n import set_language
 from search import views as search_views
 
 account_patterns = [
@@ -46,6 +47,7 @@ account_patterns = [
 
 urlpatterns = account_patterns + [
     path("healthz", home_views.healthz, name="healthz"),
+    path("langue/", set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     # Documents are served by the library's own view (permission first, then the file), under the
     # name Wagtail uses to build document links; Wagtail's password view is not routed (passwords are off).

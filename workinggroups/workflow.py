@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models.signals import post_init, post_save, pre_save
 from django.dispatch import receiver
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from wagtail.models import (
     GroupApprovalTask,
     Page,
@@ -34,9 +34,12 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-WORKFLOW_NAME = "Publication des groupes de travail"
-FACILITATOR_TASK_NAME = "Relecture par l'animation du groupe"
-BOARD_TASK_NAME = "Approbation du Conseil d'administration"
+# Stored in French, the names are data (an administrator may rename them); marked with
+# gettext_noop so that the catalogues translate them where the intranet shows them
+# (``|translated`` in the moderation queue and the emails).
+WORKFLOW_NAME = gettext_noop("Publication des groupes de travail")
+FACILITATOR_TASK_NAME = gettext_noop("Relecture par l'animation du groupe")
+BOARD_TASK_NAME = gettext_noop("Approbation du Conseil d'administration")
 
 #: Revision content keys that change with every save whatever the editor did.
 BOOKKEEPING_KEYS = frozenset(

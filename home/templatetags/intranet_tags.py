@@ -1,6 +1,22 @@
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
+
+
+@register.filter
+def translated(value):
+    """A stored name in the current language when the catalogues know it (the workflow and its
+    tasks are created in French by a migration), else as stored (renamed by an administrator)."""
+    return gettext(str(value)) if value else value
+
+
+@register.filter
+def email_language(user):
+    """The language to write to this person in (home/i18n.py)."""
+    from home.i18n import language_for
+
+    return language_for(user)
 
 
 @register.filter

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "home.i18n.UserLanguageMiddleware",  # a person's own language wins over cookie and browser
     "home.middleware.IntranetLoginRequiredMiddleware",
     "home.admin_guards.AdminGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -84,7 +85,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
-    "django.contrib.auth.backends.ModelBackend",
+    "home.auth.IntranetModelBackend",  # Django's, with the Wagtail profile (language) loaded
 ]
 
 ROOT_URLCONF = "intranet.urls"
@@ -151,11 +152,15 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/login/"
 
-# Internationalisation: French is the language of the cooperative and the
-# source language of every string.
+# Internationalisation: French is the language of the cooperative and the source language
+# of every string; Dutch and English are complete translations (locale/). Each language is
+# named in itself in the switcher. A person's choice is kept in their Wagtail profile, which
+# the admin, the member pages and the emails all follow (home/i18n.py).
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français"))]
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English"), ("nl", "Nederlands")]
+LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
@@ -226,7 +231,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
 # Wagtail
-WAGTAIL_SITE_NAME = "Intranet des sociétaires"
+WAGTAIL_SITE_NAME = _("Intranet des sociétaires")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_DOCUMENT_MODEL = "documents.LibraryDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "txt", "csv", "png", "jpg"]

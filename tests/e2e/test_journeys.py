@@ -175,3 +175,26 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(people, path):
     visitor.go(path)
     expect(visitor.page).to_have_url(re.compile(r"/login/\?next="))
     expect(visitor.page.get_by_role("heading", level=1)).to_have_text("Connexion à l'intranet")
+
+
+def test_a_member_switches_to_dutch_and_keeps_it_on_another_device(people):
+    member = people("membre").log_in()
+    member.go("/groupes-de-travail-2017-2018/ethique/")
+    member.page.get_by_role("button", name="Nederlands").click()
+    expect(member.page).to_have_url(re.compile(r"/groupes-de-travail-2017-2018/ethique/$"))
+    expect(member.page.locator("html")).to_have_attribute("lang", "nl")
+    expect(member.page.get_by_role("button", name="Zoeken", exact=True)).to_be_visible()
+    expect(member.page.get_by_role("button", name="Nederlands")).to_have_attribute("aria-current", "true")
+    # Another browser, French by its settings: after login the member's choice wins.
+    elsewhere = people("membre").log_in()
+    expect(elsewhere.page.locator("html")).to_have_attribute("lang", "nl")
+    expect(elsewhere.page.get_by_role("button", name="Afmelden")).to_be_visible()
+
+
+def test_a_facilitators_choice_of_english_follows_them_into_the_admin(people):
+    facilitator = people("animateur-ethique").log_in()
+    facilitator.page.get_by_role("button", name="English").click()
+    expect(facilitator.page.get_by_role("button", name="Log out")).to_be_visible()
+    facilitator.go("/admin/")
+    expect(facilitator.page.locator("html")).to_have_attribute("lang", "en")
+    expect(facilitator.page.get_by_role("link", name="Pages to review").first).to_be_visible()
