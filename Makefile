@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format check-migrations check-deploy bench bench-search test-browser clean
+.PHONY: help run serve test lint format check-migrations check-deploy messages check-messages bench bench-search test-browser clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,6 +67,12 @@ format: $(VENV)/.requirements-dev ## ruff: fix what can be fixed, format the cod
 
 check-migrations: $(VENV)/.requirements-dev ## Fail if a model change has no migration
 	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+messages: $(VENV)/.requirements-dev ## Extract the marked strings into locale/ (fr, nl, en), fill French, compile (needs gettext)
+	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) manage.py catalogues
+
+check-messages: $(VENV)/.requirements-dev ## Fail if a catalogue lacks a string of the code or has an untranslated or fuzzy entry
+	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) manage.py catalogues --check
 
 check-deploy: $(VENV)/.requirements ## Django's deployment checks under production settings, with throwaway secrets
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
