@@ -179,11 +179,8 @@ def test_dates_and_numbers_follow_the_language(site):
         client = client_for(member)
         assert date in visible_text(client.get(site["urls"]["report"])), language
         group_page = visible_text(client.get(site["urls"]["group"]))
-        size = site["minutes"].file_size
-        with translation.override(language):
-            from django.template.defaultfilters import filesizeformat
-
-            assert " ".join(filesizeformat(size).split()) in group_page, language
+        size = filesizeformat_in(language, site["minutes"].file_size)
+        assert " ".join(size.split()) in group_page, language
     assert "octets" in filesizeformat_in("fr", 900) and "bytes" in filesizeformat_in("en", 900)
     assert (
         filesizeformat_in("fr", 1_300_000) == "1,2\xa0Mio"

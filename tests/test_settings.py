@@ -8,13 +8,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_settings(module, **env):
+def run_settings(module, expression="settings.DATABASES['default']['ENGINE'], settings.DEBUG", **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG)"
-    )
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
 
 
@@ -36,6 +33,17 @@ def test_production_starts_with_its_secrets_and_debug_off():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "False"]
+
+
+def test_production_cookies_are_secure_only_language_included():
+    result = run_settings(
+        "intranet.settings.production",
+        "settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.LANGUAGE_COOKIE_SECURE",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="intranet.example.coop",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True"]
 
 
 def test_base_settings_are_safe_on_their_own():
