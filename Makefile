@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format check-migrations check-deploy messages check-messages bench bench-search test-browser clean
+.PHONY: help run serve test lint format check-migrations check-deploy messages check-messages bench bench-search test-browser mutation clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,9 +57,10 @@ test-browser: $(VENV)/.requirements-dev node_modules/axe-core/axe.min.js ## Brow
 	@test -x /usr/bin/chromium || { echo "Install Debian's chromium package first: sudo apt-get install chromium"; exit 1; }
 	$(VENV)/bin/pytest -m browser
 
-lint: $(VENV)/.requirements-dev ## ruff: lint and formatting check
+lint: $(VENV)/.requirements-dev ## ruff (lint, formatting) and the apps' layers contract (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.requirements-dev ## ruff: fix what can be fixed, format the code
 	$(VENV)/bin/ruff check --fix .
@@ -88,5 +89,24 @@ bench: $(VENV)/.requirements ## Load benchmark: gunicorn on PostgreSQL and Redis
 	@command -v wrk >/dev/null || { echo "Install Debian's wrk package first: sudo apt-get install wrk"; exit 1; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load_benchmark.py
 
+MUTATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/intranet_mutation
+# The access functions: who may open a page or a document, the filing rule, search's filtering,
+# the workflow's approvers and guards, the page cache's rights and storage, the admin guards.
+ACCESS_MUTANTS := "privacy.rules.*" "documents.access.*" "documents.filing.*" \
+	"privacy.admin_guards.*" "privacy.wagtail_hooks.*" \
+	"sitewide.page_cache.x_rights*" "sitewide.page_cache.x_cache_key*" "sitewide.page_cache.x__changed*" \
+	"sitewide.page_cache.x_bump_generation*" "sitewide.page_cache.x_fill_slots*" "sitewide.page_cache.xǁPageCacheMiddlewareǁ*" \
+	"search.engine.xǁIntranetSearchǁsearchable_pages*" "search.engine.xǁIntranetSearchǁpage_hits*" \
+	"search.engine.xǁIntranetSearchǁdocument_hits*" "search.engine.xǁIntranetSearchǁ_group_facets*" \
+	"workinggroups.models.tasks.*" "workinggroups.finish.*" \
+	"workinggroups.workflow.x_remember_loaded_status*" "workinggroups.workflow.x_refuse_*" \
+	"workinggroups.workflow.x_send_edited_page_back_to_review*" "workinggroups.workflow.x_editorial_content*" \
+	"workinggroups.workflow.x_same_content*"
+
+mutation: $(VENV)/.requirements-dev ## Mutation testing of the access rules (mutmut, PostgreSQL, a few hours on 2 cores): docs/mutation-testing.md
+	rm -rf mutants
+	DATABASE_URL=$(MUTATION_DATABASE_URL) $(VENV)/bin/mutmut run --max-children 2 $(ACCESS_MUTANTS)
+	$(VENV)/bin/mutmut results --all true
+
 clean: ## Remove the virtualenv, the SQLite database and uploaded files
-	rm -rf $(VENV) db.sqlite3 media private-media static .serve-secret-key
+	rm -rf $(VENV) db.sqlite3 media private-media static .serve-secret-key mutants

@@ -77,7 +77,7 @@ def ensure_full_size_data():
     from django.db import connection
 
     from documents.models import DownloadLogEntry, LibraryDocument
-    from home.scale_data import Sizes
+    from sitewide.scale_data import Sizes
     from workinggroups.models import RecommendationPage
 
     call_command("migrate", verbosity=0)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction
 
-from home.privacy import forget_group_ids, user_group_ids
+from privacy.rules import closed_collection_paths
 
 from .models import AccessRequest, LibraryDocument
 
@@ -20,28 +20,6 @@ _CACHE_ATTR = "_document_access_cache"
 def _restriction_rows():
     """(id, collection path, type) of every collection view restriction: one small query."""
     return list(CollectionViewRestriction.objects.values_list("pk", "collection__path", "restriction_type"))
-
-
-def closed_collection_paths(user):
-    """Tree paths of the restricted collections ``user`` does not pass (their descendants are closed too)."""
-    if user.is_superuser:
-        return []
-    group_ids = user_group_ids(user)
-    passed = set()
-    if group_ids:
-        passed = set(
-            CollectionViewRestriction.groups.through.objects.filter(group_id__in=group_ids).values_list(
-                "collectionviewrestriction_id", flat=True
-            )
-        )
-    closed = []
-    for pk, path, kind in _restriction_rows():
-        if kind == CollectionViewRestriction.LOGIN and user.is_authenticated:
-            continue
-        if kind == CollectionViewRestriction.GROUPS and pk in passed:
-            continue
-        closed.append(path)  # shared passwords are switched off; a leftover one opens nothing
-    return closed
 
 
 def _is_under(path, prefixes):
@@ -118,13 +96,6 @@ def access_for(user):
         cached = Access(user)
         setattr(user, _CACHE_ATTR, cached)
     return cached
-
-
-def forget_access(user):
-    """Call after changing a user's groups or grants within the same request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-    forget_group_ids(user)
 
 
 def openable_documents(user, queryset=None):

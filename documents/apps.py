@@ -7,4 +7,11 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Bibliothèque de documents")
 
     def ready(self):
+        from django.db.models import ForeignKey
+        from wagtail.admin.compare import register_comparison_class
+
         from . import signals  # noqa: F401 - connects the library and download-log handlers
+        from .comparison import LibraryDocumentComparison
+        from .models import LibraryDocument
+
+        register_comparison_class(ForeignKey, to=LibraryDocument, comparison_class=LibraryDocumentComparison)

@@ -14,12 +14,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission
 
+from .filing import MINUTES, minutes_link_for  # noqa: F401 - minutes_link_for: re-exported
 from .models import LibraryDocument, MinutesCollection
 
 RESOURCES = "Ressources"
-MINUTES = "Procès-verbaux"
 ARCHIVES = "Procès-verbaux archivés"
 
 
@@ -120,6 +121,39 @@ def archive_group_minutes(group_page_id):
     link.save(update_fields=["archived"])
 
 
+def minutes_parents():
+    """The parent "Procès-verbaux" collection(s): they hold no document of their own (filing.py)."""
+    return list(Collection.objects.filter(depth=2, name=MINUTES))
+
+
+def library_managed_paths():
+    """Tree paths of "Procès-verbaux" and the archives: everything under them is kept by this module."""
+    return list(
+        Collection.objects.filter(depth=2, name__in=[MINUTES, ARCHIVES]).values_list("path", flat=True)
+    )
+
+
+def archives_path():
+    archives = Collection.objects.filter(depth=2, name=ARCHIVES).values_list("path", flat=True).first()
+    return archives or "-"  # no archives yet: a path no collection has
+
+
 def collection_for_group(group_page):
     link = MinutesCollection.objects.filter(working_group=group_page).select_related("collection").first()
     return link.collection if link else None
+
+
+def minutes_collection_problem(group_page, document):
+    """Why ``document`` cannot be the minutes of a report of ``group_page`` (a message), or None."""
+    collection = collection_for_group(group_page)
+    if collection is None:
+        return _("Ce groupe de travail n'a pas encore de collection de procès-verbaux.")
+    document_path = (
+        Collection.objects.filter(pk=document.collection_id).values_list("path", flat=True).first()
+    )
+    if document_path is None or not document_path.startswith(collection.path):
+        return _(
+            "Le procès-verbal d'un compte rendu se range dans la collection des procès-verbaux de son "
+            "groupe de travail. Envoyez-le depuis cet onglet : il y sera rangé."
+        )
+    return None

@@ -1,24 +1,22 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.documents.models import AbstractDocument, Document
+from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.search import index
 
+from workinggroups.choices import MembershipRole
+
+from .choices import DocumentKind
+from .filing import FILING_FIELDS, Filing, is_board
 from .uploads import clean_upload_name
-
-
-class DocumentKind(models.TextChoices):
-    MINUTES = "minutes", _("procès-verbal")
-    PRESENTATION = "presentation", _("présentation")
-    REPORT = "report", _("rapport")
-    RESOURCE = "resource", _("ressource")
 
 
 def documents_storage():
@@ -28,6 +26,51 @@ def documents_storage():
 
 def document_upload_to(instance, filename):
     return f"documents/{clean_upload_name(filename)}"
+
+
+class LibraryDocumentQuerySet(DocumentQuerySet):
+    """Bulk writes obey the filing rule too (documents/filing.py): all rows pass, or nothing changes."""
+
+    def update(self, **kwargs):
+        if FILING_FIELDS & kwargs.keys():
+            filing = Filing()
+            groups = set()
+            for document in self.only("pk", "collection_id", "kind", "working_group_id"):
+                previous = document.collection_id
+                for name, value in kwargs.items():
+                    if hasattr(value, "resolve_expression"):
+                        raise ValueError(
+                            "Filing fields of documents are updated with values, not expressions."
+                        )
+                    setattr(document, name, value)
+                filing.check(document, previous_collection_id=previous)
+                groups.add(document.working_group_id)
+            if (
+                {"working_group", "working_group_id"}.isdisjoint(kwargs)
+                and len(groups) == 1
+                and None not in groups
+            ):
+                # Moved into a group's collection: its documents are that group's (the rule's fill-in).
+                kwargs["working_group_id"] = groups.pop()
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        if FILING_FIELDS & set(fields):
+            filing = Filing()
+            stored = dict(
+                self.model.objects.filter(pk__in=[o.pk for o in objs]).values_list("pk", "collection_id")
+            )
+            for document in objs:
+                filing.check(document, previous_collection_id=stored.get(document.pk))
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        filing = Filing()
+        for document in objs:
+            filing.check(document)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class LibraryDocument(AbstractDocument):
@@ -60,6 +103,8 @@ class LibraryDocument(AbstractDocument):
     )
     meeting_date = models.DateField(_("date de la réunion"), null=True, blank=True)
 
+    objects = LibraryDocumentQuerySet.as_manager()
+
     admin_form_fields = (*Document.admin_form_fields, "working_group", "kind", "meeting_date")
     search_fields = [
         *AbstractDocument.search_fields,
@@ -68,11 +113,50 @@ class LibraryDocument(AbstractDocument):
         index.FilterField("meeting_date"),
     ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        document = super().from_db(db, field_names, values)
+        # Where it was filed when read: leaving a restriction is judged against this (filing.py).
+        document._loaded_collection_id = document.__dict__.get("collection_id")
+        return document
+
     def clean(self):
         # Wagtail checks the extension here too; with no file (refused upstream) it would add a
         # second, empty-named message next to the real one.
         if self.file and self.file.name:
             super().clean()
+        if self.collection_id:
+            Filing().check(
+                self,
+                previous_collection_id=getattr(self, "_loaded_collection_id", None),
+                released_by=getattr(self, "_released_by", None),
+            )
+
+    def save(self, *args, **kwargs):
+        """Filed where the rule allows (documents/filing.py), or refused with nothing changed.
+
+        Checked again here against the row as stored (locked), whatever called ``save``.
+        """
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not FILING_FIELDS & set(update_fields):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            previous = None
+            if self.pk:
+                previous = (
+                    type(self)
+                    .objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("collection_id", flat=True)
+                    .first()
+                )
+            Filing().check(
+                self, previous_collection_id=previous, released_by=getattr(self, "_released_by", None)
+            )
+            self._released_by = None
+            result = super().save(*args, **kwargs)
+        self._loaded_collection_id = self.collection_id
+        return result
 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
@@ -113,9 +197,7 @@ class AccessRequestQuerySet(models.QuerySet):
 
     def decidable_by(self, user):
         """Requests ``user`` may grant or refuse: the board sees all, a facilitator their groups'."""
-        from workinggroups.choices import MembershipRole
-
-        if user.is_superuser or user.groups.filter(name=settings.BOARD_GROUP_NAME).exists():
+        if is_board(user):
             return self
         return self.filter(
             working_group__memberships__user=user, working_group__memberships__role=MembershipRole.FACILITATOR
@@ -192,6 +274,40 @@ class AccessRequest(models.Model):
 
     def __str__(self):
         return gettext("%(who)s : %(what)s") % {"who": self.requester, "what": self.target_label}
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.check_request_limits()
+        return super().save(*args, **kwargs)
+
+    def check_request_limits(self):
+        """Asking, withdrawing and asking again emails the facilitators and the board each time:
+        at most ACCESS_REQUESTS_PER_TARGET requests for the same minutes in ACCESS_REQUEST_WINDOW_DAYS
+        days, and ACCESS_REQUESTS_PER_DAY requests a day in all, per person."""
+        now = timezone.now()
+        mine = AccessRequest.objects.filter(requester_id=self.requester_id)
+        same_target = mine.filter(
+            working_group_id=self.working_group_id,
+            document_id=self.document_id,
+            created_at__gte=now - timedelta(days=settings.ACCESS_REQUEST_WINDOW_DAYS),
+        )
+        asked = same_target.count()
+        if asked >= settings.ACCESS_REQUESTS_PER_TARGET:
+            raise ValidationError(
+                gettext(
+                    "Vous avez déjà demandé ces procès-verbaux %(count)d fois ces %(days)d derniers jours : "
+                    "une nouvelle demande ne sera possible qu'après. Pour une question, écrivez à "
+                    "l'animation du groupe."
+                )
+                % {"count": asked, "days": settings.ACCESS_REQUEST_WINDOW_DAYS},
+                code="too_many_requests",
+            )
+        if mine.filter(created_at__gte=now - timedelta(days=1)).count() >= settings.ACCESS_REQUESTS_PER_DAY:
+            raise ValidationError(
+                gettext("Vous avez envoyé %(count)d demandes d'accès aujourd'hui : réessayez demain.")
+                % {"count": settings.ACCESS_REQUESTS_PER_DAY},
+                code="too_many_requests",
+            )
 
     @property
     def target_label(self):

@@ -8,7 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from home.i18n import language_for
+from languages.i18n import language_for
 from workinggroups.choices import MembershipRole
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from wagtail.documents.models import document_served
 from wagtail.models import Collection
 
-from intranet.client_ip import client_ip
+from accounts.client_address import client_ip
 from workinggroups.models import WorkingGroupPage
 from workinggroups.roles import working_group_synced
 

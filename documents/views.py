@@ -3,20 +3,24 @@
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.documents.models import document_served
 
-from workinggroups.models import WorkingGroupPage
+from privacy.ids import parse_id
+from privacy.rules import visible_pages
+from workinggroups.models import MeetingReportPage, WorkingGroupPage
 
 from .access import user_can_open, user_can_open_group_minutes
 from .forms import AccessRequestForm, pending_duplicate
-from .library import collection_for_group
 from .models import AccessRequest, LibraryDocument
 from .notifications import notify_request_received
 
@@ -83,16 +87,31 @@ def _safe_next(request, fallback):
     return fallback
 
 
+def _requested_minutes(request, group, document_id):
+    """The minutes named in a request, and the report they belong to, as the person may know them.
+
+    Only minutes that a live report of ``group``, which the person may open, links as its minutes:
+    anything else is "not found", the same answer for another group's document, a document
+    outside the minutes library or an id that exists nowhere. So the form never confirms what an
+    id is, and names only the group and the meeting's date, never the document's title.
+    """
+    report = (
+        visible_pages(request, MeetingReportPage.objects.child_of(group).filter(minutes_id=document_id))
+        .select_related("minutes__collection")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report.minutes, report
+
+
 def request_access(request):
     """Ask for the minutes of a group, or for one of its documents. GET shows the form, POST sends it."""
     source = request.POST if request.method == "POST" else request.GET
-    group = get_object_or_404(WorkingGroupPage.objects.live(), pk=_as_int(source.get("groupe")))
-    document = None
+    group = get_object_or_404(WorkingGroupPage.objects.live(), pk=_id_or_404(source.get("groupe")))
+    document = report = None
     if source.get("document"):
-        document = get_object_or_404(LibraryDocument, pk=_as_int(source.get("document")))
-        collection = collection_for_group(group)
-        if collection is None or not document.collection.path.startswith(collection.path):
-            raise Http404
+        document, report = _requested_minutes(request, group, _id_or_404(source.get("document")))
     back = _safe_next(request, group.url)
     already = (
         user_can_open(request.user, document)
@@ -115,6 +134,8 @@ def request_access(request):
                 )
         except IntegrityError:
             duplicate = pending_duplicate(request.user, group, document)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
         else:
             notify_request_received(access_request)
             messages.success(
@@ -132,22 +153,29 @@ def request_access(request):
                 "Vous avez déjà une demande en attente pour ces procès-verbaux, envoyée le %(date)s. "
                 "Attendez la réponse, ou retirez-la depuis « Mes demandes d'accès »."
             )
-            % {"date": duplicate.created_at.strftime("%d/%m/%Y")},
+            % {"date": date_format(timezone.localtime(duplicate.created_at), "SHORT_DATE_FORMAT")},
         )
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "documents/request_access.html",
-        {"form": form, "group": group, "document": document, "next": back, "duplicate": duplicate},
+        {
+            "form": form,
+            "group": group,
+            "document": document,
+            "report": report,
+            "next": back,
+            "duplicate": duplicate,
+        },
         status=status,
     )
 
 
-def _as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError) as error:
-        raise Http404 from error
+def _id_or_404(value):
+    number = parse_id(value)
+    if number is None:
+        raise Http404
+    return number
 
 
 def my_requests(request):
@@ -161,7 +189,7 @@ def my_requests(request):
 
 @require_POST
 def withdraw(request, pk):
-    access_request = get_object_or_404(AccessRequest, pk=pk, requester=request.user)
+    access_request = get_object_or_404(AccessRequest, pk=_id_or_404(pk), requester=request.user)
     if access_request.status != AccessRequest.Status.PENDING:
         messages.error(request, _("Cette demande a déjà reçu une réponse : elle ne peut plus être retirée."))
     else:

@@ -1,6 +1,5 @@
 """Admin for the minutes library: access requests (facilitators and the board), the download log (board)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -9,21 +8,24 @@ from django.urls import re_path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+from wagtail.models import Collection
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
+from privacy.admin_guards import chosen_document
+from privacy.ids import parse_id
+from privacy.modeladmin import IntranetModelAdminMixin
 from workinggroups.choices import MembershipRole
 
 from .access import openable_documents
+from .admin_views import release_view
+from .filing import RELEASE_ACTION, Filing, is_board
 from .forms import GrantForm, RefuseForm
-from .models import AccessRequest, DownloadLogEntry
+from .library import library_managed_paths, minutes_collection_problem
+from .minutes_chooser import viewset as minutes_chooser_viewset
+from .models import AccessRequest, DownloadLogEntry, LibraryDocument, MinutesCollection
 from .notifications import notify_decision
-
-
-def is_board(user):
-    return user.is_active and (
-        user.is_superuser or user.groups.filter(name=settings.BOARD_GROUP_NAME).exists()
-    )
 
 
 def is_facilitator(user):
@@ -113,7 +115,7 @@ def decide_view(model_admin, action):
 
 
 @modeladmin_register
-class AccessRequestAdmin(ModelAdmin):
+class AccessRequestAdmin(IntranetModelAdminMixin, ModelAdmin):
     model = AccessRequest
     menu_label = _lazy("Demandes d'accès aux PV")
     menu_icon = "lock"
@@ -196,7 +198,7 @@ class DownloadLogPermissionHelper(PermissionHelper):
 
 
 @modeladmin_register
-class DownloadLogAdmin(ModelAdmin):
+class DownloadLogAdmin(IntranetModelAdminMixin, ModelAdmin):
     model = DownloadLogEntry
     menu_label = _lazy("Journal des téléchargements")
     menu_icon = "list-ul"
@@ -219,11 +221,20 @@ def only_documents_the_user_may_open(documents, request):
     return openable_documents(request.user, documents) | documents.filter(uploaded_by_user=request.user)
 
 
+@hooks.register("admin_known_objects")
+def documents_known_in_the_admin(request, model):
+    """What the choosers list: documents the person may open, or uploaded (bulk actions and the
+    choosers' "chosen" step name no other: privacy/admin_guards.py)."""
+    if issubclass(model, LibraryDocument):
+        return openable_documents(request.user) | LibraryDocument.objects.filter(
+            uploaded_by_user=request.user
+        )
+    return None
+
+
 @hooks.register("describe_collection_contents")
 def keep_minutes_collections(collection):
     """A group's minutes collection is never deleted in the admin, even empty: it carries the restriction."""
-    from .models import MinutesCollection
-
     if not MinutesCollection.objects.filter(collection=collection).exists():
         return None
     return {
@@ -231,3 +242,109 @@ def keep_minutes_collections(collection):
         "count_text": _("la collection des procès-verbaux d'un groupe de travail"),
         "url": reverse("wagtailadmin_collections:edit", args=[collection.pk]),
     }
+
+
+# Filing rule (documents/filing.py): the forms and bulk actions say it before the model refuses
+
+
+@hooks.register("register_admin_viewset")
+def register_minutes_chooser():
+    return minutes_chooser_viewset
+
+
+@hooks.register("construct_meeting_report_form")
+def minutes_upload_into_the_groups_collection(form, group):
+    """The report's "Procès-verbal" tab chooses among, and uploads into, the group's minutes only."""
+    field = form.fields.get("minutes")
+    if field is not None:
+        field.widget = minutes_chooser_viewset.widget_class(group_id=group.pk, user=form.for_user)
+
+
+@hooks.register("clean_meeting_report")
+def minutes_of_a_report_are_in_its_groups_collection(report, group):
+    if report.minutes_id is None:
+        return None
+    problem = minutes_collection_problem(group, report.minutes)
+    return {"minutes": problem} if problem else None
+
+
+@hooks.register("before_bulk_action")
+def bulk_filing_obeys_the_rule(request, action_type, objects, action_class_instance):
+    """ "Add to collection" would file every selected document at once: all pass the rule, or none moves."""
+    if action_type != "add_to_collection" or not objects or not isinstance(objects[0], LibraryDocument):
+        return None
+    collection = action_class_instance.cleaned_form.cleaned_data.get("collection")
+    filing = Filing()
+    for document in objects:
+        previous = document.collection_id
+        document.collection = collection
+        problems = filing.problems(document, previous_collection_id=previous)
+        document.collection_id = previous
+        if problems:
+            messages.error(
+                request,
+                _("Rien n'a été déplacé. « %(title)s » : %(problem)s")
+                % {"title": document.title, "problem": " ".join(problems.values())},
+            )
+            back = action_class_instance.next_url
+            return redirect(reverse("wagtaildocs:index") if back == request.path else back)
+    return None
+
+
+def _managed_by_the_library(collection_id):
+    """A collection under "Procès-verbaux" or the archives: its restrictions are kept by library.py."""
+    collection = Collection.objects.filter(pk=parse_id(str(collection_id))).first()
+    return collection is not None and any(
+        collection.path.startswith(path) for path in library_managed_paths()
+    )
+
+
+def library_privacy_is_kept_in_code(request, collection_id=None, **kwargs):
+    """Wagtail's collection privacy form would loosen or drop a group's restriction, past the log:
+    the minutes collections' restrictions are set by library.py only (the board lifts a document's
+    restriction one document at a time, with a reason)."""
+    if _managed_by_the_library(collection_id):
+        raise PermissionDenied
+
+
+def minutes_collections_stay_in_place(request, pk=None, **kwargs):
+    """Moving a collection out from under "Procès-verbaux" would take its documents out of their
+    group's restriction: refused (renaming stays possible)."""
+    if request.method != "POST" or not _managed_by_the_library(pk):
+        return
+    current = Collection.objects.get(pk=parse_id(str(pk)))
+    parent = request.POST.get("parent")
+    if parent is not None and parse_id(parent) != current.get_parent().pk:
+        raise PermissionDenied
+
+
+@hooks.register("register_admin_guards")
+def library_admin_guards():
+    return {
+        "wagtailadmin_collections:set_privacy": library_privacy_is_kept_in_code,
+        "wagtailadmin_collections:edit": minutes_collections_stay_in_place,
+        "library_minutes_chooser:chosen": chosen_document,
+        "library_minutes_chooser:chosen_multiple": chosen_document,
+    }
+
+
+@hooks.register("register_admin_urls")
+def library_admin_urls():
+    from django.urls import path
+
+    return [path("documents/release/<int:document_id>/", release_view, name="library_release")]
+
+
+@hooks.register("register_log_actions")
+def register_release_action(actions):
+    @actions.register_action(RELEASE_ACTION)
+    class ReleaseFormatter(LogFormatter):
+        label = _lazy("Restriction levée par le Conseil")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return _("Restriction levée : de « %(before)s » vers « %(after)s ». Motif : %(reason)s") % {
+                "before": data.get("from_collection", "?"),
+                "after": data.get("to_collection", "?"),
+                "reason": data.get("reason", ""),
+            }

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from wagtail.models import Site
 
-from .privacy import visible_pages
+from privacy.rules import visible_pages
 
 
 def navigation(request):

@@ -4,6 +4,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from privacy.rules import visible_pages
+from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage
+from workinggroups.models.listings import attach_working_groups, status_counts
+
 
 class HomePage(Page):
     """Root of the intranet: the programmes, the latest reports, the recommendations at a glance."""
@@ -22,11 +26,6 @@ class HomePage(Page):
         verbose_name_plural = _("pages d'accueil")
 
     def get_context(self, request, *args, **kwargs):
-        from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage
-        from workinggroups.queries import attach_working_groups, status_counts
-
-        from .privacy import visible_pages
-
         context = super().get_context(request, *args, **kwargs)
         context["programmes"] = visible_pages(request, ProgrammePage.objects.child_of(self)).order_by(
             "-start_date"

@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 
+from accounts import views as account_views
+from accounts.forms import IntranetAuthenticationForm, IntranetPasswordResetForm
 from documents import views as documents_views
-from home import views as home_views
-from home.forms import IntranetAuthenticationForm, IntranetPasswordResetForm
-from home.i18n import set_language
+from languages.i18n import set_language
 from search import views as search_views
+from sitewide import views as sitewide_views
 
 account_patterns = [
     path(
@@ -21,7 +23,7 @@ account_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oublie/",
-        home_views.ThrottledPasswordResetView.as_view(form_class=IntranetPasswordResetForm),
+        account_views.ThrottledPasswordResetView.as_view(form_class=IntranetPasswordResetForm),
         name="password_reset",
     ),
     path(
@@ -46,8 +48,25 @@ account_patterns = [
 ]
 
 urlpatterns = account_patterns + [
-    path("healthz", home_views.healthz, name="healthz"),
+    path("healthz", sitewide_views.healthz, name="healthz"),
     path("langue/", set_language, name="set_language"),
+    # Before Wagtail's own (accounts/views.py): the admin's logout answers POST only, names are not
+    # edited in one's own account, and the admin's password reset shares the member site's limits.
+    path(
+        "admin/logout/",
+        require_admin_access(account_views.AdminLogoutView.as_view()),
+        name="wagtailadmin_logout",
+    ),
+    path(
+        "admin/account/",
+        require_admin_access(account_views.AccountView.as_view()),
+        name="wagtailadmin_account",
+    ),
+    path(
+        "admin/password_reset/",
+        account_views.AdminThrottledPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     # Documents are served by the library's own view (permission first, then the file), under the
     # name Wagtail uses to build document links; Wagtail's password view is not routed (passwords are off).

@@ -22,7 +22,7 @@ from wagtail.search.query import PlainText
 
 from documents.access import openable_documents
 from documents.models import LibraryDocument
-from home.privacy import visible_pages
+from privacy.rules import visible_pages
 from workinggroups.models import (
     MeetingReportPage,
     MeetingReportPageTag,
@@ -31,6 +31,7 @@ from workinggroups.models import (
     RecommendationPageTag,
     WorkingGroupPage,
 )
+from workinggroups.models.listings import attach_working_groups
 
 #: Result types, as offered in the type filter (the URL value, the label, the page model or None).
 TYPES = [
@@ -297,8 +298,6 @@ class IntranetSearch:
         return [Facet(t.slug, t.name, top[t.pk], t.pk == tag_id) for t in tags]
 
     def _describe(self, hits):
-        from workinggroups.queries import attach_working_groups
-
         page_ids = [hit.pk for hit in hits if hit.kind != "document"]
         specific = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
         attach_working_groups(

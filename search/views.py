@@ -4,7 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from home.privacy import visible_pages
+from privacy.ids import parse_id
+from privacy.rules import visible_pages
 from workinggroups.models import WorkingGroupPage
 
 from .engine import RESULT_LABELS, TYPE_LABELS, IntranetSearch, QueryError, parse_terms
@@ -30,10 +31,7 @@ class CountedResults:
 
 
 def _page_number(raw):
-    try:
-        return max(1, int(raw))
-    except (TypeError, ValueError):
-        return 1
+    return parse_id(raw) or 1
 
 
 def search(request):
@@ -51,9 +49,9 @@ def search(request):
     if kind not in TYPE_LABELS:
         kind = None
     group = None
-    if group_id := request.GET.get("groupe"):
+    if request.GET.get("groupe"):
         group = visible_pages(
-            request, WorkingGroupPage.objects.filter(pk=group_id if group_id.isdigit() else None)
+            request, WorkingGroupPage.objects.filter(pk=parse_id(request.GET["groupe"]))
         ).first()
     tag = (
         Tag.objects.filter(slug=request.GET.get("tag", "")[:100]).first() if request.GET.get("tag") else None

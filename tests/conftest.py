@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -70,6 +72,19 @@ def login():
     return _login
 
 
+@pytest.fixture
+def as_user():
+    """``as_user(user)`` gives a test client logged in with ``force_login``: for tests about
+    something else than logging in (those use ``login``)."""
+
+    def _as_user(user):
+        client = Client()
+        client.force_login(user, backend="accounts.backends.IntranetModelBackend")
+        return client
+
+    return _as_user
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Counters kept in the cache (password-reset limits) start from zero in every test."""
@@ -78,3 +93,32 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+#: When mutmut runs a mutant's tests (from its mutants/ copy, `make mutation`), the focused, quick
+#: access tests run first: most mutants then die within seconds, not after the slow listings.
+MUTATION_ORDER = [
+    "test_minutes_filing.py",
+    "test_page_moves.py",
+    "test_access_slips.py",
+    "test_title_leaks.py",
+    "test_security_routes.py",
+    "test_minutes_access.py",
+    "test_minutes_serving.py",
+    "test_library_safety.py",
+    "test_access_requests.py",
+    "test_workflow_integrity.py",
+    "test_workflow.py",
+    "test_roles.py",
+    "test_page_cache.py",
+    "test_search.py",
+    "test_moderation_listing.py",
+]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if Path.cwd().name != "mutants":
+        return
+    rank = {name: index for index, name in enumerate(MUTATION_ORDER)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))

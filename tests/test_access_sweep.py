@@ -3,9 +3,15 @@
 The URLs come from Django's resolver, not from a list kept by hand, so a new URL is swept
 automatically. Each one is requested with the ids of working group A's restricted content
 (a private page, a draft in review, its revision, A's minutes and their collection, an
-access request, a board decision). For every role not entitled to that kind of object the
-answer must not be a success, must not contain any of A's canary texts, and must change
-nothing in the database. Entitled roles are swept too, for server errors.
+access request, a board decision) in the path, and the views that take ids in the query
+string (bulk actions, choosers, the access-request form, filters) are requested with them too.
+Unique canary texts are planted: a private page, a draft under group A, the pending title of a
+live page, a report under a restricted group page (a restricted parent hides its children),
+minutes, minutes in a sub-collection of the restricted one, an access request's reason. For
+every role not entitled to that kind of object the answer must not be a success, must not
+contain a canary the role may not see, and must change nothing in the database. Entitled roles
+are swept too, for server errors. A staff account that is not a superuser is one of the roles:
+``is_staff`` opens nothing here.
 """
 
 import hashlib
@@ -32,33 +38,44 @@ from documents.library import collection_for_group
 from documents.models import AccessRequest, DownloadLogEntry, LibraryDocument
 from workinggroups.models import BoardDecision, BoardDecisionHistory, WorkingGroupMembership
 
-from .factories import MeetingReportPageFactory, RecommendationPageFactory, UserFactory, make_minutes
+from .factories import (
+    MeetingReportPageFactory,
+    RecommendationPageFactory,
+    UserFactory,
+    make_minutes,
+    make_working_group,
+)
 from .workflow_helpers import current_task_state, draft_report_in_admin
 
 CANARIES = {
     "page": "Compte rendu confidentiel CANARIPAGE7731",
     "draft": "Brouillon CANARIDRAFT2208",
+    "pending": "Titre en attente CANARIPENDING6604",
+    "child": "Sous une page restreinte CANARICHILD3390",
     "document": "PV CANARIDOC4412",
+    "subdocument": "Annexe CANARISUBDOC8817",
     "request": "Motif CANARIREQUEST5531",
 }
 #: Which canaries each role may legitimately see (anywhere), and which kinds of object it may act on.
 SEES = {
     "anonymous": set(),
     "member": set(),
-    "member of A": {"page", "draft", "document"},
-    "facilitator of A": {"page", "draft", "document", "request"},
+    "staff, not superuser": set(),
+    "member of A": {"page", "draft", "pending", "document", "subdocument"},
+    "facilitator of A": {"page", "draft", "pending", "document", "subdocument", "request"},
     "facilitator of B": set(),
-    "editor": {"page", "draft"},
-    "board": {"page", "document", "request"},
+    "editor": {"page", "draft", "pending", "child"},  # editors draft under every group
+    "board": {"page", "child", "document", "subdocument", "request"},
 }
 ENTITLED = {
     "anonymous": set(),
     "member": set(),
+    "staff, not superuser": set(),
     "member of A": {"page", "revision", "document"},
     "facilitator of A": {"page", "revision", "document", "task state", "access request"},
     "facilitator of B": set(),
     "editor": {"page", "revision"},
-    "board": {"document", "access request", "decision"},
+    "board": {"document", "access request", "decision", "download log"},
 }
 #: URL parameters that name no object of group A: those patterns are out of this sweep's scope.
 OUT_OF_SCOPE = {
@@ -95,6 +112,8 @@ def kind_of(pattern, names):
             return "decision"
         if "accessrequest" in path:
             return "access request"
+        if "downloadlogentry" in path:
+            return "download log"
         return None
     if "task_chooser" in path:
         return None  # a workflow task (shared by every page), not group A's
@@ -119,21 +138,43 @@ def kind_of(pattern, names):
     return None
 
 
+def restrict_page(page, *groups):
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([*groups, Group.objects.get(name="Conseil d'administration")])
+    return restriction
+
+
 @pytest.fixture
-def restricted(group_a, group_b, editor, board_member, member, login):
+def restricted(group_a, group_b, programme, editor, board_member, member, login):
     """Group A's restricted content, each piece carrying a canary text."""
     private = MeetingReportPageFactory(
         parent=group_a, title=CANARIES["page"], summary=f"<p>{CANARIES['page']}</p>", live=False
     )
     private.save_revision().publish()
     private = type(private).objects.get(pk=private.pk)
-    restriction = PageViewRestriction.objects.create(
-        page=private, restriction_type=PageViewRestriction.GROUPS
-    )
-    restriction.groups.set([group_a.django_group, Group.objects.get(name="Conseil d'administration")])
+    restriction = restrict_page(private, group_a.django_group)
     draft = draft_report_in_admin(login(editor), group_a, title=CANARIES["draft"])
     state = current_task_state(draft)
+    pending = MeetingReportPageFactory(parent=group_a, title="Compte rendu publié d'octobre", live=False)
+    pending.save_revision().publish()
+    pending.title = CANARIES["pending"]
+    pending.save_revision()
+    # A restriction on a parent hides the pages under it: the canary is a live, unrestricted leaf.
+    group_c = make_working_group(programme, members=1, title="Groupe restreint", slug="restreint")
+    restrict_page(group_c, group_c.django_group)
+    child = MeetingReportPageFactory(
+        parent=group_c, title=CANARIES["child"], summary=f"<p>{CANARIES['child']}</p>", live=False
+    )
+    child.save_revision().publish()
     minutes = make_minutes(group_a, title=CANARIES["document"], filename="canari.pdf")
+    annexes = collection_for_group(group_a).add_child(instance=Collection(name="Annexes du groupe A"))
+    subdocument = make_minutes(group_a, title=CANARIES["subdocument"], filename="annexe.pdf")
+    subdocument.collection = annexes
+    subdocument.save()
+    linked = MeetingReportPageFactory(parent=group_a, title="Réunion avec PV", live=False)
+    linked.save_revision().publish()
+    linked.minutes = minutes  # a second revision adds the minutes: the revision comparison shows them
+    linked.save_revision().publish()
     # The requester is none of the swept roles: what they may do with their own request is tested elsewhere.
     requester = UserFactory(username="demandeuse")
     request = AccessRequest.objects.create(
@@ -145,12 +186,20 @@ def restricted(group_a, group_b, editor, board_member, member, login):
     return {
         "page": private,
         "draft": draft,
+        "pending": pending,
+        "child": child,
+        "group_c": group_c,
+        "subdocument": subdocument,
+        "linked": linked,
         "task_state": state,
         "restriction": restriction,
         "document": minutes,
         "collection": collection_for_group(group_a),
         "request": request,
         "decision": BoardDecision.objects.get(recommendation=recommendation),
+        "download": DownloadLogEntry.objects.create(
+            user=board_member, document=minutes, document_title=minutes.title, working_group=group_a
+        ),
         "group_b": group_b,
     }
 
@@ -191,6 +240,8 @@ def value_for(name, pattern, objects):
             return objects["request"].pk
         return None
     if name == "instance_pk":
+        if "downloadlogentry" in path:
+            return objects["download"].pk
         return objects["decision"].pk if "boarddecision" in path else objects["request"].pk
     return values.get(name)
 
@@ -240,18 +291,93 @@ class Rollback(Exception):
     pass
 
 
-def test_access_sweep(restricted, group_a, group_b, member, editor, board_member, login, capsys):
-    roles = {
-        "anonymous": Client(),
-        "member": login(member),
-        "member of A": login(group_a.people[0]),
-        "facilitator of A": login(group_a.facilitator),
-        "facilitator of B": login(group_b.facilitator),
-        "editor": login(editor),
-        "board": login(board_member),
+def query_string_urls(objects, group_a, group_b):
+    """Views that read ids from the query string, with the canaries' ids (judged on what they show)."""
+    docs = f"id={objects['document'].pk}&id={objects['subdocument'].pk}"
+    pages = "&".join(f"id={objects[key].pk}" for key in ("page", "draft", "pending", "child"))
+    group_c, annexes = objects["group_c"], objects["subdocument"].collection_id
+    urls = [f"/admin/bulk/documents/librarydocument/{action}/?{docs}" for action in BULK_DOCUMENT_ACTIONS]
+    urls += [f"/admin/bulk/documents/librarydocument/{action}/?id=all" for action in BULK_DOCUMENT_ACTIONS]
+    for action in BULK_PAGE_ACTIONS:
+        urls += [
+            f"/admin/bulk/wagtailcore/page/{action}/?{pages}",
+            f"/admin/bulk/wagtailcore/page/{action}/?id=all&childOf={group_a.pk}",
+            f"/admin/bulk/wagtailcore/page/{action}/?id=all&childOf={group_c.pk}",
+        ]
+    urls += [
+        f"/admin/choose-page/{group_a.pk}/",
+        f"/admin/choose-page/{group_c.pk}/",
+        f"/admin/choose-page/{group_a.pk}/?page_type=workinggroups.meetingreportpage",
+        "/admin/choose-page/search/?q=compte",
+        "/admin/choose-page/search/?q=CANARIDRAFT2208",
+        "/admin/choose-page/search/?q=CANARICHILD3390",
+        "/admin/choose-page/search/?q=octobre",
+        "/admin/documents/chooser/?q=canari",
+        "/admin/documents/chooser/results/?q=CANARISUBDOC8817",
+        f"/admin/documents/chooser/?collection_id={annexes}",
+        f"/admin/documents/minutes-chooser/?groupe={group_a.pk}",
+        f"/admin/documents/minutes-chooser/results/?groupe={group_a.pk}&q=canari",
+        f"/admin/documents/?collection_id={annexes}",
+        "/admin/documents/?q=CANARISUBDOC8817",
+        "/admin/pages/search/?q=CANARIDRAFT2208",
+        "/admin/pages/search/?q=CANARIPENDING6604",
+        "/admin/pages/search/?q=CANARICHILD3390",
+        f"/admin/choose-page/chosen-multiple/?{pages}",
+        f"/admin/choose-page/chosen-multiple/?id={objects['pending'].pk}",
+        f"/admin/pages/{objects['linked'].pk}/edit/",
+        f"/admin/pages/{objects['linked'].pk}/history/",
+        f"/admin/pages/{objects['linked'].pk}/revisions/",
+        f"/admin/pages/{objects['linked'].pk}/revisions/compare/earliest...latest/",
+        f"/admin/pages/{objects['pending'].pk}/revisions/compare/live...latest/",
+        f"/admin/documents/usage/{objects['document'].pk}/",
+        f"/admin/moderation/?group={group_a.pk}",
+        f"/admin/moderation/?group={group_c.pk}",
+        f"/documents/acces/demander/?groupe={group_a.pk}&document={objects['document'].pk}",
+        f"/documents/acces/demander/?groupe={group_a.pk}&document={objects['subdocument'].pk}",
+        f"/documents/acces/demander/?groupe={group_b.pk}&document={objects['document'].pk}",
+        f"/documents/acces/demander/?groupe={group_c.pk}",
+        f"/search/?q=canari&groupe={group_c.pk}",
+        f"/search/?q=canari&groupe={group_a.pk}&type=document",
+        f"{group_c.url}",
+        f"{group_a.get_parent().url}recommandations/?groupe={group_c.slug}",
+        f"{group_a.get_parent().url}comptes-rendus/?groupe={group_c.slug}",
+    ]
+    urls += [f"/search/?q={canary.split()[-1]}" for canary in CANARIES.values()]
+    return [(url, "listing") for url in urls]
+
+
+BULK_DOCUMENT_ACTIONS = ("delete", "add_to_collection", "add_tags")
+BULK_PAGE_ACTIONS = ("delete", "move", "publish", "unpublish")
+
+
+LOGOUT_URLS = {"/logout/", "/admin/logout/"}
+
+
+def logged_in_client(user):
+    client = Client()
+    client.raise_request_exception = False  # a crash is counted as a server error, not an abort
+    if user is not None:
+        client.force_login(user, backend="accounts.backends.IntranetModelBackend")
+    return client
+
+
+def still_logged_in(client):
+    cookie = client.cookies.get("sessionid")
+    return cookie is not None and cookie.value != ""
+
+
+def test_access_sweep(restricted, group_a, group_b, member, editor, board_member, capsys):
+    people = {
+        "anonymous": None,
+        "member": member,
+        "staff, not superuser": UserFactory(username="personnel", is_staff=True),
+        "member of A": group_a.people[0],
+        "facilitator of A": group_a.facilitator,
+        "facilitator of B": group_b.facilitator,
+        "editor": editor,
+        "board": board_member,
     }
-    for client in roles.values():
-        client.raise_request_exception = False  # a crash is counted as a server error, not an abort
+    roles = {role: logged_in_client(person) for role, person in people.items()}
     # Wagtail's "failwhale" raises on purpose, to test error pages: not a finding.
     patterns = [p for p in dict.fromkeys(walk(get_resolver().url_patterns)) if "failwhale" not in p]
     urls = []
@@ -264,6 +390,7 @@ def test_access_sweep(restricted, group_a, group_b, member, editor, board_member
         if names and kind is None:
             continue
         urls.append((url, kind))
+    in_paths = len(urls)
     # Listings are also searched for the canaries.
     urls += [
         (f"/search/?q={word}", "listing") for word in ("CANARIPAGE7731", "CANARIDOC4412", "CANARIDRAFT2208")
@@ -274,16 +401,20 @@ def test_access_sweep(restricted, group_a, group_b, member, editor, board_member
     ]
     urls += [
         (f"{restricted['page'].url}", "page front"),
+        (f"{restricted['child'].url}", "child front"),
         (f"{restricted['group_b'].get_parent().url}", "listing"),
     ]
     urls += [(f"{group_a.url}", "listing"), ("/", "listing")]
+    urls += query_string_urls(restricted, group_a, group_b)
 
     tried, leaks, errors = 0, [], []
     baseline = fingerprint()
     for role, client in roles.items():
         hidden = [text for key, text in CANARIES.items() if key not in SEES[role]]
         for url, kind in urls:
-            entitled = kind in ENTITLED[role] or (kind == "page front" and "page" in SEES[role])
+            entitled = kind in ENTITLED[role] or (
+                kind in ("page front", "child front") and kind.split()[0] in SEES[role]
+            )
             for method in ("get", "post"):
                 if method == "post" and kind == "listing":
                     continue
@@ -297,6 +428,12 @@ def test_access_sweep(restricted, group_a, group_b, member, editor, board_member
                     pass
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 text = body.decode("utf-8", "replace")
+                if people[role] is not None and not still_logged_in(client):
+                    # Only logging out may end the session; the sweep goes on logged in, so that every
+                    # later URL is judged as this role (not as a visitor sent to the login page).
+                    if not (method == "post" and url in LOGOUT_URLS):
+                        leaks.append(f"{role} {method.upper()} {url}: ended the session")
+                    client = roles[role] = logged_in_client(people[role])
                 if response.status_code >= 500:
                     errors.append(f"{role} {method.upper()} {url}: {response.status_code}")
                 if entitled:
@@ -304,17 +441,18 @@ def test_access_sweep(restricted, group_a, group_b, member, editor, board_member
                 shown = [canary for canary in hidden if canary in text]
                 if shown:
                     leaks.append(f"{role} {method.upper()} {url}: shows {shown}")
-                if kind not in ("listing", "page front") and 200 <= response.status_code < 300:
+                fronts = ("listing", "page front", "child front")
+                if kind not in fronts and 200 <= response.status_code < 300:
                     leaks.append(f"{role} {method.upper()} {url}: {response.status_code}")
-                if kind == "page front" and 200 <= response.status_code < 300:
+                if kind in ("page front", "child front") and 200 <= response.status_code < 300:
                     leaks.append(f"{role} {method.upper()} {url}: private page served")
                 if changed:
                     leaks.append(f"{role} {method.upper()} {url}: changed the database")
     with capsys.disabled():
         print(
-            f"\nAccess sweep: {len(roles)} roles × {len(urls)} URLs × GET/POST = {tried} requests, "
-            f"{len(leaks)} leaks, {len(errors)} server errors."
+            f"\nAccess sweep: {len(roles)} roles × {len(urls)} URLs ({in_paths} with ids in the path, "
+            f"{len(urls) - in_paths} more with ids in the query string or searching for canaries) "
+            f"× GET/POST = {tried} requests, {len(leaks)} leaks, {len(errors)} server errors."
         )
-    assert not errors, "\n".join(errors)
-    assert not leaks, "\n".join(leaks)
-    assert tried > 1000
+    assert not errors + leaks, "\n".join(errors + leaks)
+    assert tried > 2000

@@ -13,7 +13,7 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import connection
 
-from home.backup import BackupError, create_backup, record_counts, restore_backup
+from sitewide.backup import BackupError, create_backup, record_counts, restore_backup
 
 ROOT = Path(__file__).resolve().parent.parent
 

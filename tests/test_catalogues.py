@@ -5,7 +5,7 @@ entry, the same placeholders, and .mo files compiled from the .po files as they 
 import polib
 from django.utils import translation
 
-from home.management.commands.catalogues import languages, po_path, problems
+from languages.management.commands.catalogues import languages, po_path, problems
 
 
 def test_the_catalogues_are_complete_and_compiled():

@@ -102,6 +102,12 @@ def test_the_board_records_an_amended_adoption_then_the_assembly(decision, board
         ([S.UNDER_ANALYSIS, S.REJECTED, S.PRESENTED], S.IMPLEMENTED, "Seule une recommandation adoptée"),
         ([S.UNDER_ANALYSIS, S.ADOPTED, S.PRESENTED], S.UNDER_ANALYSIS, "ne peut pas passer"),
     ],
+    ids=[
+        "received-to-implemented",
+        "received-to-adopted",
+        "rejected-to-implemented",
+        "presented-back-to-analysis",
+    ],
 )
 def test_invalid_transitions_are_refused_with_a_clear_message(
     decision, board_member, login, path, to_status, message
@@ -131,6 +137,7 @@ def _move(decision, status, user):
         (S.REJECTED, "reasoning", "Indiquez la motivation du Conseil"),
         (S.DEFERRED, "reasoning", "Indiquez la motivation du Conseil"),
     ],
+    ids=["amended", "rejected", "deferred"],
 )
 def test_a_decision_needs_its_text_and_reasoning(decision, board_member, login, status, field, message):
     decision.change_status(S.UNDER_ANALYSIS, board_member)

@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
-from .choices import MembershipRole
+from .choices import MembershipRole, in_order
 
 
 def _kept_rows(formset):
@@ -97,10 +98,19 @@ class WorkingGroupPageForm(WagtailAdminPageForm):
 
 
 class MeetingReportPageForm(WagtailAdminPageForm):
-    """Offers as attendees only the members of the report's own working group."""
+    """Offers as attendees only the members of the report's own working group.
+
+    Other apps adapt the form to the group through the ``construct_meeting_report_form`` hook
+    (the library: the minutes field uploads into the group's restricted collection).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        group = self.parent_page.specific if self.parent_page is not None else None
+        self.instance._intended_group = group
+        if group is not None:
+            for hook in hooks.get_hooks("construct_meeting_report_form"):
+                hook(self, group)
         field = self.fields.get("attendees")
         if field is None:
             return
@@ -123,8 +133,6 @@ class RecommendationPageForm(WagtailAdminPageForm):
     """A recommendation's number is unique in its programme (groups number in one series)."""
 
     def clean(self):
-        from .models import RecommendationPage
-
         cleaned_data = super().clean()
         number = cleaned_data.get("number")
         group = self.parent_page
@@ -132,7 +140,8 @@ class RecommendationPageForm(WagtailAdminPageForm):
             return cleaned_data
         programme = group.get_parent()
         clash = (
-            RecommendationPage.objects.descendant_of(programme)
+            type(self.instance)
+            .objects.descendant_of(programme)
             .filter(number=number)
             .exclude(pk=self.instance.pk)
             .first()
@@ -165,8 +174,6 @@ class BoardDecisionForm(WagtailAdminModelForm):
         self.user = for_user
         self.status_before = self.instance.status
         if "status" in self.fields:
-            from .models.decisions import in_order
-
             allowed = ", ".join(f"« {status.label} »" for status in in_order(self.instance.allowed_next()))
             self.fields["status"].help_text = _(
                 "Depuis « %(current)s », statuts possibles : %(allowed)s."

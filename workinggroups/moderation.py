@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel
 from wagtail.models import Page, Revision, Task, TaskState
 
+from privacy.ids import parse_id
+
 from .models import MeetingReportPage, RecommendationPage, WorkingGroupPage
 
 PER_PAGE = 50
@@ -77,9 +79,9 @@ def moderation_index(request):
     groups = WorkingGroupPage.objects.filter(path__in=_prefixes(queued_paths))
     groups = list(groups.only("id", "title").order_by("title"))
     group = None
-    group_id = request.GET.get("group", "")
-    if group_id.isdigit():
-        group = next((g for g in groups if g.pk == int(group_id)), None)
+    group_id = parse_id(request.GET.get("group"))
+    if group_id is not None:
+        group = next((g for g in groups if g.pk == group_id), None)
         if group is not None:
             states = states.filter(
                 workflow_state__object_id__in=Page.objects.filter(path__startswith=group.path).values_list(

@@ -12,6 +12,8 @@ from wagtail.admin.mail import EmailNotificationMixin, Notifier
 from wagtail.models import TaskState
 from wagtail.signals import task_submitted
 
+from .models import FacilitatorApprovalTask
+
 
 class FacilitatorTaskStateSubmissionEmailNotifier(EmailNotificationMixin, Notifier):
     notification = "submitted"
@@ -20,8 +22,6 @@ class FacilitatorTaskStateSubmissionEmailNotifier(EmailNotificationMixin, Notifi
         super().__init__((TaskState,))
 
     def can_handle(self, instance, **kwargs):
-        from .models import FacilitatorApprovalTask
-
         return (
             super().can_handle(instance, **kwargs)
             and instance.status == TaskState.STATUS_IN_PROGRESS

@@ -11,12 +11,27 @@ through the moderation workflow.
 import logging
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.dispatch import Signal
 from wagtail.models import GroupPagePermission, Page
 
+from .django_groups import (
+    _permission,
+    admin_access_permission,
+    board_group,
+    editors_group,
+    members_group,
+    page_permission,
+)
+from .models import (
+    BoardDecision,
+    FacilitatorApprovalTask,
+    ProgrammePage,
+    RecommendationPage,
+    WorkingGroupMembership,
+    WorkingGroupPage,
+)
 from .workflow import ensure_workflow
 
 logger = logging.getLogger(__name__)
@@ -28,36 +43,6 @@ working_group_synced = Signal()
 DRAFTING_PAGE_PERMISSIONS = ("add_page", "change_page")
 #: Wagtail's own starter groups: they hold publish rights on the whole tree.
 WAGTAIL_STARTER_GROUPS = ("Moderators", "Editors")
-
-
-def _permission(app_label, model, codename):
-    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type,
-        codename=codename,
-        defaults={"name": codename.replace("_", " ")},
-    )
-    return permission
-
-
-def admin_access_permission():
-    return _permission("wagtailadmin", "admin", "access_admin")
-
-
-def page_permission(codename):
-    return _permission("wagtailcore", "page", codename)
-
-
-def board_group():
-    return Group.objects.get_or_create(name=settings.BOARD_GROUP_NAME)[0]
-
-
-def members_group():
-    return Group.objects.get_or_create(name=settings.MEMBERS_GROUP_NAME)[0]
-
-
-def editors_group():
-    return Group.objects.get_or_create(name=settings.EDITORS_GROUP_NAME)[0]
 
 
 def grant_drafting(group, page):
@@ -77,8 +62,6 @@ def sync_working_group(group_page):
 
     Its members (every role) may draft under the group page and enter the admin.
     """
-    from .models import WorkingGroupMembership
-
     with transaction.atomic():
         group = group_page.django_group
         # The live title from the database, never a draft title held in memory.
@@ -118,8 +101,6 @@ def remove_wagtail_starter_groups():
 
 def ensure_roles():
     """Create or repair every group and permission. Safe to run any number of times."""
-    from .models import ProgrammePage, WorkingGroupPage
-
     with transaction.atomic():
         remove_wagtail_starter_groups()
         members_group()
@@ -149,8 +130,6 @@ def ensure_roles():
 
 def ensure_decisions():
     """Every published recommendation has its board decision record."""
-    from .models import BoardDecision, RecommendationPage
-
     for recommendation in RecommendationPage.objects.live().filter(board_decision__isnull=True):
         BoardDecision.for_recommendation(recommendation)
 
@@ -159,7 +138,6 @@ def ensure_roles_after_migrate(sender, using="default", **kwargs):
     from django.db import connections
 
     # Only once the tables exist (not, say, after migrating this app back to zero).
-    from .models import BoardDecision, FacilitatorApprovalTask, WorkingGroupMembership
 
     needed = {
         Page._meta.db_table,

@@ -1,12 +1,14 @@
 """Keep each working group's Django group and page permissions in step with its pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page
-from wagtail.signals import page_published, post_page_move
+from wagtail.signals import page_published, post_page_move, pre_page_move
 
 from .models import BoardDecision, ProgrammePage, RecommendationPage, WorkingGroupMembership, WorkingGroupPage
+from .moving import move_problem
 from .roles import grant_editors_on_programme, sync_working_group
 from .workflow import assign_workflow
 
@@ -22,6 +24,14 @@ def programme_saved(sender, instance, created, raw=False, **kwargs):
 def recommendation_published(sender, instance, **kwargs):
     # The board receives the recommendation when it is first published.
     BoardDecision.for_recommendation(instance)
+
+
+@receiver(pre_page_move)
+def a_page_keeps_to_its_group(sender, instance, parent_page_after, **kwargs):
+    """Every move, from any view or a shell: refused while the page belongs to its group (moving.py)."""
+    problem = move_problem(instance, parent_page_after)
+    if problem:
+        raise PermissionDenied(problem)
 
 
 @receiver(post_page_move)

@@ -9,12 +9,17 @@ from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel
+from wagtail.models import Page
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+
+from privacy.ids import parse_id
+from privacy.modeladmin import IntranetModelAdminMixin
 
 from . import moderation
 from .choices import MembershipRole
 from .models import BoardDecision, RecommendationPage, WorkingGroupMembership
+from .moving import move_problem
 
 
 class BoardDecisionPermissionHelper(PermissionHelper):
@@ -28,7 +33,7 @@ class BoardDecisionPermissionHelper(PermissionHelper):
 
 
 @modeladmin_register
-class BoardDecisionAdmin(ModelAdmin):
+class BoardDecisionAdmin(IntranetModelAdminMixin, ModelAdmin):
     model = BoardDecision
     menu_label = _lazy("Décisions du Conseil")
     menu_icon = "tasks"
@@ -74,6 +79,42 @@ def keep_recommendations_with_a_decision(request, page):
             ),
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_move_page")
+def a_page_in_review_stays_in_its_group(request, page_to_move, destination):
+    problem = move_problem(page_to_move, destination)
+    if problem:
+        messages.error(request, problem)
+        return redirect("wagtailadmin_explore", page_to_move.get_parent().pk)
+    return None
+
+
+@hooks.register("before_copy_page")
+def a_copy_keeps_to_its_group_too(request, page):
+    """A copy takes the page's revisions with it: the same rule as a move (moving.py)."""
+    destination = Page.objects.filter(pk=parse_id(request.POST.get("new_parent_page"))).first()
+    if request.method != "POST" or destination is None:
+        return None
+    problem = move_problem(page, destination)
+    if problem:
+        messages.error(request, problem)
+        return redirect("wagtailadmin_pages:copy", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def bulk_moves_keep_pages_in_their_groups(request, action_type, objects, action_class_instance):
+    if action_type != "move" or not objects:
+        return None
+    destination = action_class_instance.cleaned_form.cleaned_data.get("chooser")
+    for page in objects:
+        problem = destination is not None and move_problem(page, destination)
+        if problem:
+            messages.error(request, f"{page.get_admin_display_title()} : {problem}")
+            back = action_class_instance.next_url
+            return redirect(back if back != request.path else reverse("wagtailadmin_explore_root"))
     return None
 
 

@@ -34,6 +34,9 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from .django_groups import board_group
+from .models import FacilitatorApprovalTask, ProgrammePage
+
 # Stored in French, the names are data (an administrator may rename them); marked with
 # gettext_noop so that the catalogues translate them where the intranet shows them
 # (``|translated`` in the moderation queue and the emails).
@@ -101,9 +104,6 @@ def retire_wagtail_starter_workflow():
 
 
 def ensure_workflow():
-    from .models import FacilitatorApprovalTask, ProgrammePage
-    from .roles import board_group
-
     retire_wagtail_starter_workflow()
     facilitator_task = FacilitatorApprovalTask.objects.filter(name=FACILITATOR_TASK_NAME).first()
     if facilitator_task is None:

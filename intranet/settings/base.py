@@ -33,6 +33,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
+    # The project's apps, from the floor up (docs/architecture.md; `make lint` checks the layers).
+    "privacy",
+    "accounts",
+    "languages",
+    "sitewide",
     "home",
     "workinggroups",
     "documents",
@@ -65,27 +70,29 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "documents.middleware.UploadSizeLimitMiddleware",  # an over-sized body is refused before it is read
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything that needs a session
+    "accounts.middleware.PrivateResponsesMiddleware",  # Cache-Control: private on every logged-in response
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "home.i18n.UserLanguageMiddleware",  # a person's own language wins over cookie and browser
-    "home.middleware.IntranetLoginRequiredMiddleware",
-    "home.admin_guards.AdminGuardMiddleware",
+    "languages.i18n.UserLanguageMiddleware",  # a person's own language wins over cookie and browser
+    "accounts.middleware.IntranetLoginRequiredMiddleware",
+    "privacy.admin_guards.AdminGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "intranet.security.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
-    # After login, guards and lockouts: serves and stores member pages (home/page_cache.py).
-    "home.page_cache.PageCacheMiddleware",
+    # After login, guards and lockouts: serves and stores member pages (sitewide/page_cache.py).
+    "sitewide.page_cache.PageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
-    "home.auth.IntranetModelBackend",  # Django's, with the Wagtail profile (language) loaded
+    "accounts.backends.IntranetModelBackend",  # Django's, with the Wagtail profile (language) loaded
 ]
 
 ROOT_URLCONF = "intranet.urls"
@@ -146,7 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# The whole site requires a login (home.middleware); these are the ways in.
+# The whole site requires a login (accounts.middleware); these are the ways in.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -155,7 +162,7 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/login/"
 # Internationalisation: French is the language of the cooperative and the source language
 # of every string; Dutch and English are complete translations (locale/). Each language is
 # named in itself in the switcher. A person's choice is kept in their Wagtail profile, which
-# the admin, the member pages and the emails all follow (home/i18n.py).
+# the admin, the member pages and the emails all follow (languages/i18n.py).
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -201,7 +208,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "intranet@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Reverse proxies in front of Django that append to X-Forwarded-For (intranet/client_ip.py).
+# Reverse proxies in front of Django that append to X-Forwarded-For (accounts/client_address.py).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Login protection (django-axes): after 5 failures a username, and separately an address, is
@@ -210,14 +217,14 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "intranet.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
 # Rendered member pages are kept this long at most in the shared cache (0: not cached).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# Password reset requests per address and per email address, per hour (home/views.py).
+# Password reset requests per address and per email address, per hour (accounts/views.py).
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
 
 # Security headers that cost nothing behind any proxy.
@@ -244,6 +251,10 @@ WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORDS": False}
 WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORDS": False}
 # Minutes library (documents/)
 ACCESS_GRANT_DAYS = int(os.environ.get("ACCESS_GRANT_DAYS", "30"))
+# Requests for the same minutes per person in a window, and requests per person per day (each emails people).
+ACCESS_REQUESTS_PER_TARGET = int(os.environ.get("ACCESS_REQUESTS_PER_TARGET", "3"))
+ACCESS_REQUEST_WINDOW_DAYS = int(os.environ.get("ACCESS_REQUEST_WINDOW_DAYS", "30"))
+ACCESS_REQUESTS_PER_DAY = int(os.environ.get("ACCESS_REQUESTS_PER_DAY", "10"))
 DOWNLOAD_LOG_IP = os.environ.get("DOWNLOAD_LOG_IP", "hash")  # "hash" or "omit"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -273,6 +284,10 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "workinggroups.finish.publish_reviewed_revision
 # create revisions (and send the page back to its facilitators) every few seconds.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILADMIN_NOTIFICATION_USE_HTML = True
+# Wagtail turns a pasted intranet address into a page link by routing it, and answers with that
+# page's draft title, private pages and pending titles included: links stay as typed. Editors
+# link pages with the page chooser, which shows only what they may see.
+WAGTAILADMIN_EXTERNAL_LINK_CONVERSION = "none"
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = env_bool("NOTIFY_SUPERUSERS", False)
 
 # Content-Security-Policy (django-csp; intranet/security.py picks the policy by path). Member

@@ -28,5 +28,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# One reverse proxy (nginx) in front of Django unless said otherwise: see intranet/client_ip.py.
+# One reverse proxy (nginx) in front of Django unless said otherwise: see accounts/client_address.py.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))

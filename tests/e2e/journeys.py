@@ -28,16 +28,16 @@ def editor_drafts_report_with_minutes(person, group_title="Le comité éthique",
     page.keyboard.type("charte")
     page.keyboard.press("Enter")
     page.get_by_role("tab", name="Procès-verbal").click()
-    page.get_by_role("button", name="Choisir un document").click()
+    page.get_by_role("button", name="Choisir ou envoyer le procès-verbal").click()
     modal = page.locator(".modal-dialog")
-    modal.get_by_role("tab", name="Transférer").click()
+    modal.get_by_role("tab", name="Envoyer le procès-verbal").click()
     modal.locator("input[type=file]").set_input_files(
         {"name": "pv-avril-2018.pdf", "mimeType": "application/pdf", "buffer": MINUTES_PDF}
     )
-    modal.locator("input[name=document-chooser-upload-title]").fill(MINUTES_TITLE)
-    collection = modal.locator("select[name=document-chooser-upload-collection]")
-    option = collection.locator("option", has_text=group_title)
-    collection.select_option(value=option.first.get_attribute("value"))
+    modal.locator("input[name$=title]").fill(MINUTES_TITLE)
+    modal.locator("input[name$=meeting_date]").fill("2018-04-10")
+    # No collection nor kind to pick: the upload is filed in the group's restricted collection.
+    assert modal.locator("select[name$=collection]").count() == 0
     modal.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
     page.get_by_text(MINUTES_TITLE, exact=True).wait_for()
     submit_for_moderation(page)

@@ -1,4 +1,5 @@
-from .decisions import BoardDecision, BoardDecisionHistory, DecisionStatus
+from ..choices import DecisionStatus
+from .decisions import BoardDecision, BoardDecisionHistory
 from .groups import WorkingGroupMembership, WorkingGroupPage
 from .programme import ProgrammePage
 from .recommendations import RecommendationPage, RecommendationPageTag

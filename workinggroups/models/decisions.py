@@ -8,19 +8,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from ..choices import DecisionStatus, in_order
 from ..forms import BoardDecisionForm
-
-
-class DecisionStatus(models.TextChoices):
-    RECEIVED = "received", _("reçue par le Conseil")
-    UNDER_ANALYSIS = "under_analysis", _("en cours d'analyse")
-    ADOPTED = "adopted", _("adoptée")
-    AMENDED = "amended", _("adoptée avec amendement")
-    DEFERRED = "deferred", _("reportée")
-    REJECTED = "rejected", _("rejetée")
-    PRESENTED = "presented", _("présentée à l'assemblée générale")
-    IMPLEMENTED = "implemented", _("mise en œuvre")
-
+from ..tree import ancestor_of_type
 
 S = DecisionStatus
 #: Where each status may go next. Anything else is refused with a message.
@@ -34,11 +24,6 @@ TRANSITIONS = {
     S.PRESENTED: {S.IMPLEMENTED},
     S.IMPLEMENTED: set(),
 }
-
-
-def in_order(statuses):
-    """Statuses in the order of the lifecycle, for messages and menus."""
-    return sorted(statuses, key=list(DecisionStatus).index)
 
 
 #: The board's position on the recommendation, as opposed to what happened to it afterwards.
@@ -171,11 +156,8 @@ class BoardDecision(models.Model):
     @classmethod
     def for_recommendation(cls, recommendation):
         """The recommendation's decision, created ("received") the first time; tree fields kept current."""
-        from .groups import WorkingGroupPage
-        from .programme import ProgrammePage
-
-        group = WorkingGroupPage.objects.ancestor_of(recommendation).first()
-        programme = ProgrammePage.objects.ancestor_of(recommendation).first()
+        group = ancestor_of_type(recommendation, "workinggroups.WorkingGroupPage")
+        programme = ancestor_of_type(recommendation, "workinggroups.ProgrammePage")
         decision, created = cls.objects.get_or_create(
             recommendation=recommendation, defaults={"working_group": group, "programme": programme}
         )

@@ -8,9 +8,13 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from ..choices import MembershipRole, StakeholderProfile
+from privacy.rules import visible_pages
+
+from ..choices import RICH_TEXT_FEATURES, MembershipRole, StakeholderProfile
 from ..forms import WorkingGroupPageForm
-from .programme import RICH_TEXT_FEATURES
+from ..people import summarise_memberships
+from .recommendations import RecommendationPage
+from .reports import MeetingReportPage
 
 
 class WorkingGroupPage(Page):
@@ -76,8 +80,6 @@ class WorkingGroupPage(Page):
         return f"GT {self.pk} · {title}"[:150]
 
     def get_context(self, request, *args, **kwargs):
-        from ..queries import group_page_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(group_page_context(request, self))
         return context
@@ -108,3 +110,15 @@ class WorkingGroupMembership(Orderable):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}, {self.page})"
+
+
+def group_page_context(request, group):
+    """Everything the working-group page shows, in a fixed number of queries."""
+    context = summarise_memberships(group.memberships.all().select_related("user"))
+    context["meetings"] = list(
+        visible_pages(request, MeetingReportPage.objects.child_of(group)).order_by("date", "pk")
+    )
+    context["recommendations"] = list(
+        visible_pages(request, RecommendationPage.objects.child_of(group)).order_by("number")
+    )
+    return context

@@ -7,11 +7,17 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..blocks import ResourceLinkBlock, TestimonialBlock
-from ..choices import ProgrammeStatus
-from .decisions import DecisionStatus
+from privacy.rules import visible_pages
 
-RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+from ..blocks import ResourceLinkBlock, TestimonialBlock
+from ..choices import RICH_TEXT_FEATURES, DecisionStatus, ProgrammeStatus
+from .groups import WorkingGroupPage
+from .listings import (
+    attach_working_groups,
+    groups_with_people,
+    meeting_reports_listing,
+    recommendations_tracker,
+)
 
 
 class ProgrammePage(RoutablePageMixin, Page):
@@ -95,16 +101,10 @@ class ProgrammePage(RoutablePageMixin, Page):
         verbose_name_plural = _("programmes de groupes de travail")
 
     def working_groups(self, request):
-        from home.privacy import visible_pages
-
-        from .groups import WorkingGroupPage
-
         return visible_pages(request, WorkingGroupPage.objects.child_of(self)).order_by("path")
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        from ..queries import groups_with_people
-
         return self.render(
             request, context_overrides={"groups": groups_with_people(request, self.working_groups(request))}
         )
@@ -122,8 +122,6 @@ class ProgrammePage(RoutablePageMixin, Page):
     @path("recommandations/", name="tracker")
     def tracker(self, request):
         """Every recommendation of the programme, filterable by group and tag, paginated."""
-        from ..queries import attach_working_groups, recommendations_tracker
-
         groups = list(self.working_groups(request))
         group, tag, notice = self._listing_filters(request, groups)
         status = request.GET.get("statut") or None
@@ -150,8 +148,6 @@ class ProgrammePage(RoutablePageMixin, Page):
     @path("comptes-rendus/", name="reports")
     def reports(self, request):
         """Every meeting report of the programme, newest first, filterable by group and tag."""
-        from ..queries import attach_working_groups, meeting_reports_listing
-
         groups = list(self.working_groups(request))
         group, tag, notice = self._listing_filters(request, groups)
         reports, tags = meeting_reports_listing(request, self, group=group, tag=tag)

@@ -8,8 +8,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..choices import RICH_TEXT_FEATURES
 from ..forms import RecommendationPageForm
-from .programme import RICH_TEXT_FEATURES
+from ..tree import ancestor_of_type
+from .decisions import BoardDecision
 
 
 class RecommendationPageTag(TaggedItemBase):
@@ -52,13 +54,9 @@ class RecommendationPage(Page):
         verbose_name_plural = _("recommandations")
 
     def get_context(self, request, *args, **kwargs):
-        from .decisions import BoardDecision
-        from .groups import WorkingGroupPage
-        from .programme import ProgrammePage
-
         context = super().get_context(request, *args, **kwargs)
-        context["working_group"] = WorkingGroupPage.objects.ancestor_of(self).first()
-        context["programme"] = ProgrammePage.objects.ancestor_of(self).first()
+        context["working_group"] = ancestor_of_type(self, "workinggroups.WorkingGroupPage")
+        context["programme"] = ancestor_of_type(self, "workinggroups.ProgrammePage")
         decision = BoardDecision.objects.filter(recommendation=self).first()
         context["decision"] = decision
         context["decision_history"] = (

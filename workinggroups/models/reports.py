@@ -1,19 +1,21 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..choices import MeetingKind
+from ..choices import RICH_TEXT_FEATURES, MeetingKind
 from ..forms import MeetingReportPageForm
-from ..queries import person_sort_key
-from .programme import RICH_TEXT_FEATURES
+from ..people import person_sort_key
+from ..tree import ancestor_of_type
 
 
 class MeetingReportPageTag(TaggedItemBase):
@@ -94,13 +96,30 @@ class MeetingReportPage(Page):
         verbose_name = _("compte rendu de réunion")
         verbose_name_plural = _("comptes rendus de réunion")
 
-    def get_context(self, request, *args, **kwargs):
-        from .groups import WorkingGroupPage
-        from .programme import ProgrammePage
+    def group_page(self):
+        """The working group this report is (or will be, while it is created) filed under."""
+        if self.path and self.depth:
+            return ancestor_of_type(self, "workinggroups.WorkingGroupPage")
+        return getattr(self, "_intended_group", None)
 
+    def clean(self):
+        """Other apps check what they own through the ``clean_meeting_report`` hook: the library
+        checks that the minutes linked here are in the group's restricted collection."""
+        super().clean()
+        group = self.group_page()
+        if group is None:
+            return
+        errors = {}
+        for check in hooks.get_hooks("clean_meeting_report"):
+            for field, message in (check(self, group) or {}).items():
+                errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["working_group"] = WorkingGroupPage.objects.ancestor_of(self).first()
-        context["programme"] = ProgrammePage.objects.ancestor_of(self).first()
+        context["working_group"] = ancestor_of_type(self, "workinggroups.WorkingGroupPage")
+        context["programme"] = ancestor_of_type(self, "workinggroups.ProgrammePage")
         context["attendee_list"] = sorted(self.attendees.all(), key=person_sort_key)
         context["guest_list"] = [line.strip() for line in self.guests.splitlines() if line.strip()]
         return context

@@ -9,6 +9,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Task, TaskState
 
 from ..choices import MembershipRole
+from .groups import WorkingGroupMembership
 
 
 def group_paths_for(page):
@@ -55,8 +56,6 @@ class FacilitatorApprovalTask(Task):
             return ()
         cached = getattr(user, "_facilitated_group_paths", None)
         if cached is None:
-            from .groups import WorkingGroupMembership
-
             cached = tuple(
                 WorkingGroupMembership.objects.filter(user=user, role=MembershipRole.FACILITATOR).values_list(
                     "page__path", flat=True

@@ -1,0 +1,28 @@
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from languages.i18n import language_for
+
+
+class IntranetAuthenticationForm(AuthenticationForm):
+    """The login form, with French labels a member recognises and autocomplete hints."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Identifiant")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["password"].label = _("Mot de passe")
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class IntranetPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Adresse e-mail")
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """In the language of the person whose password it is."""
+        with translation.override(language_for(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -1,0 +1,96 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.account import NameEmailForm
+from wagtail.admin.views.account import AccountView as WagtailAccountView
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
+from wagtail.admin.views.account import NameEmailSettingsPanel
+from wagtail.admin.views.account import PasswordResetView as WagtailPasswordResetView
+
+from accounts.client_address import client_ip
+
+logger = logging.getLogger(__name__)
+
+
+class NamesFromTheRegisterForm(NameEmailForm):
+    """First and last names are shown, not edited: they come from the cooperative's register of
+    members and identify people to each other (attendees, requesters, reviewers). Only an
+    administrator changes them, in Users. Disabled fields ignore whatever is posted for them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].disabled = True
+            self.fields[name].required = False
+            self.fields[name].help_text = _(
+                "Tenu par le registre des sociétaires : écrivez au secrétariat pour le corriger."
+            )
+
+
+class NamesFromTheRegisterPanel(NameEmailSettingsPanel):
+    form_class = NamesFromTheRegisterForm
+
+
+class AccountView(WagtailAccountView):
+    """Wagtail's account settings, where only a superuser edits their own first and last name."""
+
+    def get_panels(self):
+        panels = super().get_panels()
+        if self.request.user.is_superuser:
+            return panels
+        return [
+            NamesFromTheRegisterPanel(panel.request, panel.user, panel.profile)
+            if type(panel) is NameEmailSettingsPanel
+            else panel
+            for panel in panels
+        ]
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """Wagtail's admin logout, answering only POST: Wagtail's deletes the session cookie (and says
+    "logged out") even when it refuses a GET with 405, so any link or image could log people out."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetThrottleMixin:
+    """At most PASSWORD_RESET_LIMIT requests an hour per address and per email, counted together
+    for the member site's form and the admin's (the same keys): one limit, whichever form is used.
+
+    Counted in the shared cache, so every app server sees the same counts.
+    """
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("email", "").strip().lower()
+        keys = [
+            "reset-ip-" + salted_hmac("reset", client_ip(request)).hexdigest(),
+            "reset-email-" + salted_hmac("reset", email).hexdigest(),
+        ]
+        counts = []
+        for key in keys:
+            cache.add(key, 0, 3600)
+            try:
+                counts.append(cache.incr(key))
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, 3600)
+                counts.append(1)
+        if max(counts) > settings.PASSWORD_RESET_LIMIT:
+            logger.warning("Password reset throttled")
+            return render(request, "registration/password_reset_throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class ThrottledPasswordResetView(PasswordResetThrottleMixin, auth_views.PasswordResetView):
+    pass
+
+
+class AdminThrottledPasswordResetView(PasswordResetThrottleMixin, WagtailPasswordResetView):
+    pass

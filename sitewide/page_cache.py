@@ -1,0 +1,232 @@
+"""A cache of rendered member pages that cannot show anyone what they may not see.
+
+What is cached: the HTML of intranet pages served by Wagtail (home, programmes, groups,
+reports, recommendations, the tracker and the reports listing) and of search results, for
+logged-in people, in the shared cache (Redis when ``REDIS_URL`` is set, so every app server
+uses the same).
+
+The key holds everything the page depends on besides its content:
+
+* the **rights** of the person, worked out from the database on every request: the private
+  pages they may not open, the restricted collections they may not open, the access to
+  minutes they were granted (until it expires), their pending requests, their groups, and,
+  for people who use the admin, who they are (Wagtail's user bar is personal);
+* the **content generation**, a counter in the shared cache that goes up after every
+  committed change to content or people (pages, revisions published, decisions,
+  memberships, documents, restrictions, groups): a change is visible on the next request,
+  on every app server, and older entries are never read again;
+* the URL with its query string and the language.
+
+Two things differ between people with the same rights and are never cached: the person's
+name in the header (an HTML comment in the template, filled in on every response) and the
+CSRF tokens of forms (replaced by a placeholder in the stored copy, filled in with the
+current request's token). A response is not stored when it is not a plain 200 HTML page,
+when it carries a message for the person, or when the request changed the session.
+"""
+
+import hashlib
+import json
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import escape
+
+from documents.access import access_for
+from privacy.rules import closed_paths, user_group_ids
+
+GENERATION_KEY = "page-cache:generation"
+#: The views whose pages are cached: Wagtail's pages (with their sub-pages) and search results.
+CACHED_VIEWS = {"wagtail_serve", "search"}
+USER_NAME_SLOT = b"<!--intranet:user-name-->"
+CSRF_SLOT = b"<!--intranet:csrf-token-->"
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+#: Models whose changes do not change what members read (logs, sessions, admin bookkeeping).
+IGNORED_MODELS = {
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "admin.logentry",
+    "documents.downloadlogentry",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.referenceindex",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.workflowstate",
+    "wagtailcore.taskstate",
+    "wagtailcore.revision",
+    "wagtailcore.pagelock",
+    "wagtailsearch.indexentry",
+    "wagtailusers.userprofile",
+    "wagtailadmin.editingsession",
+}
+
+
+# The content generation
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def bump_generation():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # never set, or evicted: any new value makes every older key unreachable
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def _changed(sender, **kwargs):
+    if sender._meta.label_lower in IGNORED_MODELS:
+        return
+    update_fields = kwargs.get("update_fields")
+    if sender._meta.label_lower == settings.AUTH_USER_MODEL.lower() and update_fields == {"last_login"}:
+        return  # a login, not a change anyone reads
+    # Now, and again after the commit: a page rendered in between from the rows as they were
+    # before the commit may have been stored under the first new generation, never the second.
+    bump_generation()
+    transaction.on_commit(bump_generation, robust=True)
+
+
+def connect_signals():
+    post_save.connect(_changed, dispatch_uid="page-cache-save")
+    post_delete.connect(_changed, dispatch_uid="page-cache-delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="page-cache-m2m")
+
+
+def _m2m_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        _changed(sender, **kwargs)
+
+
+# Rights
+
+
+def rights(request):
+    """Everything about the person that the pages depend on, as a list (memoised per request)."""
+    cached = getattr(request, "_page_cache_rights", None)
+    if cached is not None:
+        return cached
+
+    user = request.user
+    access = access_for(user)
+    admin_user = user.has_perm("wagtailadmin.access_admin")
+    cached = [
+        user.is_superuser,
+        user.pk if admin_user else None,  # the user bar and the admin link are personal
+        sorted(closed_paths(request)),
+        sorted(access.closed_paths or []),
+        sorted(access.granted_ids),
+        sorted(access.granted_paths),
+        sorted(user_group_ids(user)),
+        sorted([str(d), str(g), c.isoformat()] for d, g, c in access.pending),
+    ]
+    request._page_cache_rights = cached
+    return cached
+
+
+def cache_key(request):
+    parts = [
+        generation(),
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        request.get_host(),
+        request.get_full_path(),
+        rights(request),
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"page-cache:{digest}"
+
+
+# The middleware
+
+
+def _has_messages(request):
+    from django.contrib.messages import get_messages
+
+    return len(get_messages(request)) > 0  # counting does not mark them as read
+
+
+class PageCacheMiddleware:
+    """Serves member pages from the cache and stores them (see the module's docstring).
+
+    Last in MIDDLEWARE: login, admin guards and login protection have run before it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _cacheable_request(self, request):
+        match = request.resolver_match
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method == "GET"
+            and match is not None
+            and match.url_name in CACHED_VIEWS
+            and request.user.is_authenticated
+            and not _has_messages(request)
+        )
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not self._cacheable_request(request):
+            return None
+        request._page_cache_key = cache_key(request)
+        stored = cache.get(request._page_cache_key)
+        if stored is None:
+            return None
+        content_type, body = stored
+        response = HttpResponse(body, content_type=content_type)
+        response["X-Page-Cache"] = "hit"
+        request._page_cache_hit = True
+        return response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_page_cache_key", None)
+        if key and not getattr(request, "_page_cache_hit", False) and self._storable(request, response):
+            body = CSRF_INPUT.sub(rb"\1" + CSRF_SLOT + rb"\2", response.content)
+            cache.set(key, (response["Content-Type"], body), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return fill_slots(request, response)
+
+    @staticmethod
+    def _storable(request, response):
+        cache_control = response.get("Cache-Control", "")
+        session = getattr(request, "session", None)
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and "no-store" not in cache_control
+            and not (session is not None and session.modified)
+            and not response.cookies
+        )
+
+
+def fill_slots(request, response):
+    """Put the person's name and CSRF token where the stored page has placeholders."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return response
+    content = response.content
+    if USER_NAME_SLOT not in content and CSRF_SLOT not in content:
+        return response
+    user = getattr(request, "user", None)
+    name = ""
+    if user is not None and user.is_authenticated:
+        name = user.get_full_name() or user.get_username()
+    content = content.replace(USER_NAME_SLOT, escape(name).encode())
+    if CSRF_SLOT in content:
+        content = content.replace(CSRF_SLOT, get_token(request).encode())
+    response.content = content
+    return response

@@ -1,0 +1,41 @@
+from django import template
+from django.utils.translation import gettext
+
+from languages.i18n import language_for
+from workinggroups.models import WorkingGroupPage
+
+register = template.Library()
+
+
+@register.filter
+def translated(value):
+    """A stored name in the current language when the catalogues know it (the workflow and its
+    tasks are created in French by a migration), else as stored (renamed by an administrator)."""
+    return gettext(str(value)) if value else value
+
+
+@register.filter
+def email_language(user):
+    """The language to write to this person in (languages/i18n.py)."""
+    return language_for(user)
+
+
+@register.filter
+def is_within(page, section):
+    """True when ``page`` is ``section`` or one of its descendants (for aria-current in menus)."""
+    if not page or not section or not getattr(page, "path", None):
+        return False
+    return page.path.startswith(section.path)
+
+
+@register.filter
+def working_group(page):
+    """The working group a page belongs to (the page itself, or its nearest group ancestor), or None."""
+    if not page or not getattr(page, "path", None):
+        return None
+    return WorkingGroupPage.objects.ancestor_of(page, inclusive=True).order_by("-depth").first()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""

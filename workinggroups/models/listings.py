@@ -1,0 +1,100 @@
+"""Queries behind the member pages, written so that their count does not grow with the content."""
+
+from collections import defaultdict
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q
+from taggit.models import Tag
+from wagtail.models import Page
+
+from privacy.rules import visible_pages
+
+from ..choices import DecisionStatus
+from ..people import summarise_memberships
+from .decisions import BoardDecision
+from .groups import WorkingGroupMembership, WorkingGroupPage
+from .recommendations import RecommendationPage, RecommendationPageTag
+from .reports import MeetingReportPage, MeetingReportPageTag
+
+
+def attach_working_groups(pages):
+    """Set ``page.working_group`` on reports and recommendations with one query for all of them."""
+
+    pages = list(pages)
+    parent_paths = {page.path[: -Page.steplen] for page in pages}
+    groups = {group.path: group for group in WorkingGroupPage.objects.filter(path__in=parent_paths)}
+    for page in pages:
+        page.working_group = groups.get(page.path[: -Page.steplen])
+    return pages
+
+
+def groups_with_people(request, groups):
+    """The programme page's groups, each with ``people`` (see summarise_memberships) and counts."""
+
+    groups = list(groups)
+    memberships = defaultdict(list)
+    for membership in WorkingGroupMembership.objects.filter(page__in=groups).select_related("user"):
+        memberships[membership.page_id].append(membership)
+    report_counts = _child_counts(request, MeetingReportPage, groups)
+    recommendation_counts = _child_counts(request, RecommendationPage, groups)
+    for group in groups:
+        group.people = summarise_memberships(memberships[group.pk])
+        group.report_count = report_counts.get(group.path, 0)
+        group.recommendation_count = recommendation_counts.get(group.path, 0)
+    return groups
+
+
+def _child_counts(request, model, groups):
+    """Live children of ``model`` under each group, keyed by the group's tree path, in one query."""
+    if not groups:
+        return {}
+    under_a_group = reduce(or_, (Q(path__startswith=group.path, depth=group.depth + 1) for group in groups))
+    rows = visible_pages(request, model.objects.filter(under_a_group)).values_list("path", flat=True)
+    counts = defaultdict(int)
+    for path in rows:
+        counts[path[: -Page.steplen]] += 1
+    return counts
+
+
+def _tags_in_use(through_model, scope):
+    related = through_model._meta.get_field("tag").related_query_name()
+    return (
+        Tag.objects.filter(**{f"{related}__content_object__in": scope})
+        .annotate(use_count=Count(related))
+        .order_by("name")
+    )
+
+
+def recommendations_tracker(request, programme, group=None, tag=None, status=None):
+    """The programme's live recommendations (optionally one group's, tag's, board status'), tags in use."""
+
+    scope = visible_pages(request, RecommendationPage.objects.descendant_of(group or programme))
+    recommendations = scope.order_by("number").prefetch_related("tags").select_related("board_decision")
+    if tag:
+        recommendations = recommendations.filter(tags__slug=tag)
+    if status:
+        recommendations = recommendations.filter(board_decision__status=status)
+    return recommendations, _tags_in_use(RecommendationPageTag, scope)
+
+
+def status_counts(scope):
+    """[(status, label, count)] for the live recommendations under ``scope``, every status listed."""
+
+    counts = dict(
+        BoardDecision.objects.filter(recommendation__in=scope)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .values_list("status", "count")
+    )
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in DecisionStatus]
+
+
+def meeting_reports_listing(request, programme, group=None, tag=None):
+    """The programme's live meeting reports, newest first, and the tags in use."""
+
+    scope = visible_pages(request, MeetingReportPage.objects.descendant_of(group or programme))
+    reports = scope.order_by("-date", "-pk").prefetch_related("tags")
+    if tag:
+        reports = reports.filter(tags__slug=tag)
+    return reports, _tags_in_use(MeetingReportPageTag, scope)

@@ -1,0 +1,43 @@
+"""People of a working group in a stable, human order: facilitators, board liaison, members by profile."""
+
+import re
+
+from .choices import MembershipRole, StakeholderProfile
+
+ROLE_ORDER = {MembershipRole.FACILITATOR: 0, MembershipRole.BOARD_LIAISON: 1, MembershipRole.MEMBER: 2}
+
+
+def _natural(text):
+    """Digits compare as numbers: "Membre 2" comes before "Membre 10"."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
+
+
+def person_sort_key(user):
+    return _natural(f"{user.last_name} {user.first_name} {user.username}")
+
+
+def _membership_sort_key(membership):
+    return (ROLE_ORDER.get(membership.role, 9), person_sort_key(membership.user))
+
+
+def summarise_memberships(memberships):
+    """Facilitators, board liaison, and members grouped by stakeholder profile, in a stable order."""
+    memberships = sorted(memberships, key=_membership_sort_key)
+    by_profile = {profile: [] for profile in StakeholderProfile}
+    for membership in memberships:
+        if membership.role == MembershipRole.MEMBER:
+            by_profile[StakeholderProfile(membership.profile)].append(membership)
+    return {
+        "facilitators": [m for m in memberships if m.role == MembershipRole.FACILITATOR],
+        "board_liaisons": [m for m in memberships if m.role == MembershipRole.BOARD_LIAISON],
+        "members_by_profile": [(profile.label, people) for profile, people in by_profile.items() if people],
+        "member_count": sum(1 for m in memberships if m.role == MembershipRole.MEMBER),
+        "profile_mix": [
+            (profile.label, count)
+            for profile, count in (
+                (profile, sum(1 for m in memberships if m.profile == profile))
+                for profile in StakeholderProfile
+            )
+            if count
+        ],
+    }
