@@ -29,7 +29,17 @@ def test_the_check_finds_what_is_wrong(tmp_path, settings):
     assert "nl: django.mo is older than django.po" in found
 
 
-def test_each_catalogue_is_used():
-    for language, word in (("fr", "Rechercher"), ("nl", "Zoeken"), ("en", "Search")):
+def test_the_dutch_and_english_catalogues_are_used():
+    for language, word in (("nl", "Zoeken"), ("en", "Search")):
         with translation.override(language):
             assert translation.gettext("Rechercher") == word
+
+
+def test_the_french_catalogue_is_used_with_the_french_plural_rule():
+    # French is the source language: a French msgstr repeats its msgid, and gettext returns the
+    # msgid when no catalogue has it, so a singular lookup proves nothing. Plurals do: French
+    # counts 0 as singular, while gettext without the French catalogue falls back to n != 1.
+    singular, plural = "%(counter)s recommandation", "%(counter)s recommandations"
+    with translation.override("fr"):
+        assert translation.ngettext(singular, plural, 0) == singular
+        assert translation.ngettext(singular, plural, 2) == plural
