@@ -1,9 +1,9 @@
 """Page revisions compared side by side name a restricted document by its meeting date, not its title.
 
 The comparison is shown to everyone who may see a page's revisions, editors who may not open a
-group's minutes among them (DESIGN section 5); it has no person to ask, so it never shows the
-title of a document under a restriction. Registered for every page field that points to a
-document (documents/apps.py).
+group's minutes among them (docs/admin-and-moderation.md, "The minutes library"); it has no
+person to ask, so it never shows the title of a document under a restriction. Registered for
+every page field that points to a document (documents/apps.py).
 """
 
 from django.utils.formats import date_format

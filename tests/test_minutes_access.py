@@ -1,4 +1,4 @@
-"""Who may open a group's minutes, over the serve URL and every listing (DESIGN section 5)."""
+"""Who may open a group's minutes, over the serve URL and every listing (docs/admin-and-moderation.md)."""
 
 import datetime
 import json

@@ -80,7 +80,8 @@ def test_a_report_with_minutes_keeps_to_its_group(group_a, group_b):
 
 
 def test_a_published_page_with_nothing_pending_moves_freely(group_a, group_b, superuser, as_user):
-    """Moving a live page takes the publish right (only superusers have it, DESIGN section 5)."""
+    """Moving a live page takes the publish right: only superusers have it
+    (docs/admin-and-moderation.md, "Roles")."""
     page = MeetingReportPageFactory(parent=group_a, title="Publié")
     page.save_revision().publish()
     response = as_user(superuser).post(f"/admin/pages/{page.pk}/move/{group_b.pk}/confirm/")

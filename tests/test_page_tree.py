@@ -1,4 +1,4 @@
-"""The page tree of DESIGN section 4: each page type only where it belongs, both ways."""
+"""The page tree (docs/admin-and-moderation.md): each page type only where it belongs, both ways."""
 
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase

@@ -2,7 +2,7 @@
 
 This module is safe for production on its own: DEBUG is off, nothing secret is
 written here, and every value that differs between machines is read from the
-environment (see the configuration table in README.md). ``dev.py`` loosens it
+environment (see the configuration table in docs/operations.md). ``dev.py`` loosens it
 for a laptop; ``production.py`` refuses to start without its secrets.
 """
 

@@ -2,7 +2,7 @@
 
 "éthique" and "ethique", "recommandation" and "recommandations" reduce to the same lexeme:
 unaccent first, then the French Snowball stemmer. Creating the unaccent extension needs a
-database role allowed to (the README says what to ask the DBA otherwise). Other databases
+database role allowed to (docs/operations.md, "Deploying", says what to ask the DBA otherwise). Other databases
 are left alone.
 """
 

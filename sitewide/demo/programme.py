@@ -1,4 +1,4 @@
-"""The 2017-2018 programme as the seed text tells it (shared/mission), for the demo loader."""
+"""The 2017-2018 programme as the seed text tells it, for the demo loader."""
 
 import datetime
 
