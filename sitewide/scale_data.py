@@ -6,23 +6,36 @@ every signal runs. Everything numerous is bulk-inserted: accounts, memberships, 
 (base and child rows, with correct tree paths), tags, documents and their small real
 files, board decisions and history, pages waiting in moderation (revisions, workflow and
 task states), access requests and the download log. The search index is then built.
+
+The bulk writes that must know how Wagtail stores pages, revisions and moderation states are
+in ``sitewide/wagtail_internals.py``, each behind one tested function.
+
+The work is done in stages (``STAGES``), each in its own transaction with its entry in the
+run's record (``ScaleDataRun``): a second run with the same seed and sizes skips the stages
+done, a run stopped half-way resumes at the stage that failed, and a run with another seed or
+other sizes on a database that holds scale data is refused. Each stage draws from its own
+random generator, seeded from the seed and the stage's name, so that a resumed run writes the
+same data as a run in one go.
 """
 
 import datetime
 import hashlib
 import random
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import accumulate, pairwise
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
-from wagtail.models import Locale, Page, Revision, TaskState, WorkflowState
+from taggit.models import Tag
+from wagtail.models import Locale, Site, Workflow
 
 from documents.library import collection_for_group
 from documents.models import AccessRequest, DocumentKind, DownloadLogEntry, LibraryDocument
@@ -32,7 +45,6 @@ from workinggroups.models import (
     BoardDecision,
     BoardDecisionHistory,
     DecisionStatus,
-    FacilitatorApprovalTask,
     MeetingReportPage,
     MeetingReportPageTag,
     ProgrammePage,
@@ -42,7 +54,10 @@ from workinggroups.models import (
     WorkingGroupPage,
 )
 from workinggroups.roles import board_group, editors_group, members_group
-from workinggroups.workflow import BOARD_TASK_NAME, FACILITATOR_TASK_NAME, WORKFLOW_NAME
+from workinggroups.workflow import WORKFLOW_NAME
+
+from .models import ScaleDataRun
+from .wagtail_internals import bulk_add_children, bulk_save_revisions, bulk_submit_for_moderation
 
 BATCH = 2000
 BASE_DATE = datetime.date(2019, 1, 7)
@@ -137,36 +152,150 @@ class Sizes:
     downloads: int = 200_000
 
 
+#: In order; each but the search index commits with its entry in the run's record.
+STAGES = ("accounts", "groups", "pages", "decisions", "documents", "moderation", "requests", "index")
+DATA_STAGES = STAGES[:-1]
+USERNAME_PREFIX = "scale-user-"
+
+
+class ScaleDataConflict(Exception):
+    """The database holds scale data that this run cannot add to; the message says why."""
+
+
+def refresh_statistics():
+    """PostgreSQL's planner statistics, after bulk inserts: stale, it picks nested loops over 20,000 rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 class ScaleData:
     def __init__(self, sizes, password, seed=2017, out=print):
         self.sizes = sizes
+        self.seed = seed
         self.random = random.Random(seed)
         self.out = out
         self.User = get_user_model()
         self.now = timezone.now()
         self.password = password
+        self._members = None
 
     def sentence(self, words=10):
         return " ".join(self.random.choices(VOCABULARY, cum_weights=ZIPF_WEIGHTS, k=words)).capitalize() + "."
 
+    # The run and its record
+
+    def record(self):
+        """This database's run record: the one to continue, or a new one; refused if it is another run's."""
+        sizes = asdict(self.sizes)
+        run = ScaleDataRun.objects.order_by("pk").first()
+        if run is None:
+            if self.User.objects.filter(username=f"{USERNAME_PREFIX}00000").exists():
+                raise ScaleDataConflict(
+                    "This database holds scale data generated before runs were recorded: "
+                    "generate into an empty database."
+                )
+            return ScaleDataRun.objects.create(seed=self.seed, sizes=sizes)
+        if run.seed != self.seed or run.sizes != sizes:
+            asked = {name: value for name, value in sizes.items() if run.sizes.get(name) != value}
+            held = {name: run.sizes.get(name) for name in asked}
+            raise ScaleDataConflict(
+                f"This database already holds the scale data of seed {run.seed}{_sizes_text(held)}, "
+                f"started {run.started_at:%Y-%m-%d %H:%M}; asked for seed {self.seed}{_sizes_text(asked)}. "
+                "One database holds one data set: generate into an empty database, or run again with "
+                f"seed {run.seed} and the same sizes to finish or check it."
+            )
+        if run.finished_at is None:
+            done = ", ".join(run.completed_stages) or "none"
+            self.out(f"  resuming the run started {run.started_at:%Y-%m-%d %H:%M} (stages done: {done})")
+        return run
+
+    def run(self, build_index=True):
+        record = self.record()
+        for stage in STAGES:
+            if stage == "index" and not build_index:
+                continue
+            if stage in record.completed_stages:
+                self.out(f"  {stage}: done already, skipped")
+                continue
+            self.random = random.Random(f"{self.seed}-{stage}")
+            started = time.monotonic()
+            try:
+                if stage == "index":  # rebuilt whole each time: nothing to roll back
+                    self.index()
+                    self._complete(record, stage)
+                else:
+                    with transaction.atomic():
+                        getattr(self, stage)()
+                        self._complete(record, stage)
+            except BaseException:
+                self.out(
+                    f"  {stage}: stopped. The stages done are kept and recorded; run the same command "
+                    "again (same seed and sizes) to resume at this stage."
+                )
+                raise
+            self.out(f"  {stage} done in {time.monotonic() - started:.0f} s")
+        return record
+
+    def _complete(self, record, stage):
+        record.completed_stages = [*record.completed_stages, stage]
+        if record.finished_at is None and set(DATA_STAGES) <= set(record.completed_stages):
+            record.finished_at = timezone.now()
+        record.save(update_fields=["completed_stages", "finished_at"])
+
+    # What earlier stages wrote, as later stages (of this run or of a resumed one) need it
+
+    def members(self):
+        if self._members is None:
+            self._members = list(
+                self.User.objects.filter(username__startswith=USERNAME_PREFIX).order_by("username")
+            )
+        return self._members
+
+    def roles(self):
+        """(board members, editors, everyone else) among the generated accounts."""
+        users = self.members()
+        board = users[: max(2, self.sizes.groups // 10)]
+        editors = users[len(board) : len(board) + 20]
+        return board, editors, users[len(board) + 20 :]
+
+    def home(self):
+        return Site.objects.get(is_default_site=True).root_page.specific
+
+    def working_groups(self):
+        """The generated working groups, in the order they were made."""
+        slugs = [f"programme-{2000 + p}" for p in range(self.sizes.programmes)]
+        groups = []
+        for programme in ProgrammePage.objects.child_of(self.home()).filter(slug__in=slugs).order_by("path"):
+            groups += WorkingGroupPage.objects.child_of(programme).order_by("path")
+        return groups
+
+    def board_user(self):
+        return self.User.objects.filter(groups__name=settings.BOARD_GROUP_NAME).order_by("pk").first()
+
+    def facilitators(self, groups):
+        """{group id: its facilitator} (a user object with only its id)."""
+        rows = WorkingGroupMembership.objects.filter(role=MembershipRole.FACILITATOR, page__in=groups)
+        return {page_id: self.User(pk=user_id) for page_id, user_id in rows.values_list("page_id", "user_id")}
+
     # Accounts
 
-    def users(self):
+    def accounts(self):
         password = make_password(self.password)
-        prefix = "scale-user-"
-        existing = self.User.objects.filter(username__startswith=prefix).count()
-        new = [
-            self.User(
-                username=f"{prefix}{n:05d}",
-                first_name="Membre",
-                last_name=f"n° {n}",
-                email=f"{prefix}{n:05d}@example.org",
-                password=password,
-            )
-            for n in range(existing, self.sizes.users)
-        ]
-        self.User.objects.bulk_create(new, batch_size=BATCH)
-        users = list(self.User.objects.filter(username__startswith=prefix).order_by("username"))
+        self.User.objects.bulk_create(
+            [
+                self.User(
+                    username=f"{USERNAME_PREFIX}{n:05d}",
+                    first_name="Membre",
+                    last_name=f"n° {n}",
+                    email=f"{USERNAME_PREFIX}{n:05d}@example.org",
+                    password=password,
+                )
+                for n in range(self.sizes.users)
+            ],
+            batch_size=BATCH,
+        )
+        users = self.members()
         members = members_group()
         through = self.User.groups.through
         through.objects.bulk_create(
@@ -175,156 +304,103 @@ class ScaleData:
             ignore_conflicts=True,
         )
         self.out(f"  {len(users)} member accounts")
-        return users
 
     # Programmes and groups: through the normal API, so that roles, collections and workflow follow
 
-    def programmes_and_groups(self, users):
-        home = Page.objects.get(depth=2).specific
-        board = board_group()
-        board_members = users[: max(2, self.sizes.groups // 10)]
+    def groups(self):
+        home = self.home()
+        board_members, editors, pool = self.roles()
         through = self.User.groups.through
+        board = board_group()
         through.objects.bulk_create(
             [through(user_id=u.pk, group_id=board.pk) for u in board_members], ignore_conflicts=True
         )
-        editors = users[len(board_members) : len(board_members) + 20]
         through.objects.bulk_create(
             [through(user_id=u.pk, group_id=editors_group().pk) for u in editors], ignore_conflicts=True
         )
-        pool = users[len(board_members) + 20 :]
-        groups = []
+        count = 0
         per_programme = max(1, self.sizes.groups // max(1, self.sizes.programmes))
         for p in range(self.sizes.programmes):
-            slug = f"programme-{2000 + p}"
-            programme = ProgrammePage.objects.child_of(home).filter(slug=slug).first()
-            if programme is None:
-                programme = ProgrammePage(
-                    title=f"Groupes de travail {2000 + p}-{2001 + p}",
-                    slug=slug,
-                    start_date=datetime.date(2000 + p, 9, 1),
-                    end_date=datetime.date(2001 + p, 3, 31),
-                    status="closed",
-                    intro=self.sentence(20),
-                )
-                home.add_child(instance=programme)
-                programme.save_revision().publish()
+            programme = ProgrammePage(
+                title=f"Groupes de travail {2000 + p}-{2001 + p}",
+                slug=f"programme-{2000 + p}",
+                start_date=datetime.date(2000 + p, 9, 1),
+                end_date=datetime.date(2001 + p, 3, 31),
+                status="closed",
+                intro=self.sentence(20),
+            )
+            home.add_child(instance=programme)
+            programme.save_revision().publish()
             for _ in range(per_programme):
-                if len(groups) >= self.sizes.groups:
+                if count >= self.sizes.groups:
                     break
-                index = len(groups)
-                group_slug = f"groupe-{index:03d}"
-                group = WorkingGroupPage.objects.child_of(programme).filter(slug=group_slug).first()
-                if group is None:
-                    people = [
-                        pool[(index * self.sizes.members_per_group + k) % len(pool)]
-                        for k in range(self.sizes.members_per_group)
-                    ]
-                    group = WorkingGroupPage(
-                        title=f"Groupe {index:03d} · {self.random.choice(WORDS)}",
-                        slug=group_slug,
-                        mission=self.sentence(14),
-                        max_size=self.sizes.members_per_group,
-                    )
-                    group.memberships = [
+                index = count
+                people = [
+                    pool[(index * self.sizes.members_per_group + k) % len(pool)]
+                    for k in range(self.sizes.members_per_group)
+                ]
+                group = WorkingGroupPage(
+                    title=f"Groupe {index:03d} · {self.random.choice(WORDS)}",
+                    slug=f"groupe-{index:03d}",
+                    mission=self.sentence(14),
+                    max_size=self.sizes.members_per_group,
+                )
+                group.memberships = [
+                    WorkingGroupMembership(user=people[0], role=MembershipRole.FACILITATOR, profile="staff"),
+                    WorkingGroupMembership(
+                        user=board_members[index % len(board_members)],
+                        role=MembershipRole.BOARD_LIAISON,
+                        profile="user",
+                    ),
+                    *[
                         WorkingGroupMembership(
-                            user=people[0], role=MembershipRole.FACILITATOR, profile="staff"
-                        ),
-                        WorkingGroupMembership(
-                            user=board_members[index % len(board_members)],
-                            role=MembershipRole.BOARD_LIAISON,
-                            profile="user",
-                        ),
-                        *[
-                            WorkingGroupMembership(
-                                user=person,
-                                role=MembershipRole.MEMBER,
-                                profile=self.random.choice(list(StakeholderProfile)),
-                            )
-                            for person in people[1 : self.sizes.members_per_group - 1]
-                        ],
-                    ]
-                    programme.add_child(instance=group)
-                    group.save_revision().publish()
-                groups.append(group)
-        self.out(f"  {self.sizes.programmes} programmes, {len(groups)} working groups")
-        return groups, editors
+                            user=person,
+                            role=MembershipRole.MEMBER,
+                            profile=self.random.choice(list(StakeholderProfile)),
+                        )
+                        for person in people[1 : self.sizes.members_per_group - 1]
+                    ],
+                ]
+                programme.add_child(instance=group)
+                group.save_revision().publish()
+                count += 1
+        self.out(f"  {self.sizes.programmes} programmes, {count} working groups")
 
     # Pages in bulk
 
-    def _page_rows(self, model, parent, count, start_index, fields_for, live=True):
-        """``count`` unsaved pages of ``model`` under ``parent``, with tree paths after its children."""
-        content_type = ContentType.objects.get_for_model(model)
+    def new_pages(self, model, parent, count, start, fields_for, live=True):
+        """``count`` unsaved pages of ``model`` for ``parent``, for ``bulk_add_children`` to place."""
         locale = Locale.get_default()
         pages = []
         for n in range(count):
-            step = start_index + n + 1
-            slug = f"{model._meta.model_name}-{parent.pk}-{step}"
+            slug = f"{model._meta.model_name}-{parent.pk}-{start + n + 1}"
             title, extra = fields_for(n)
-            page = model(
-                path=Page._get_path(parent.path, parent.depth + 1, step),
-                depth=parent.depth + 1,
-                numchild=0,
-                title=title,
-                draft_title=title,
-                slug=slug,
-                url_path=f"{parent.url_path}{slug}/",
-                content_type=content_type,
-                locale=locale,
-                translation_key=uuid.UUID(int=self.random.getrandbits(128)),
-                live=live,
-                has_unpublished_changes=not live,
-                first_published_at=self.now if live else None,
-                last_published_at=self.now if live else None,
-                **extra,
+            pages.append(
+                model(
+                    title=title,
+                    draft_title=title,
+                    slug=slug,
+                    locale=locale,
+                    translation_key=uuid.UUID(int=self.random.getrandbits(128)),
+                    live=live,
+                    has_unpublished_changes=not live,
+                    first_published_at=self.now if live else None,
+                    last_published_at=self.now if live else None,
+                    **extra,
+                )
             )
-            pages.append(page)
         return pages
 
-    def _insert_pages(self, model, pages):
-        """Insert base Page rows in bulk, then the child table's rows in bulk (executemany)."""
-        base_fields = [f for f in Page._meta.concrete_fields if f.attname != "id"]
-        for start in range(0, len(pages), BATCH):
-            chunk = pages[start : start + BATCH]
-            bases = [Page(**{f.attname: getattr(p, f.attname) for f in base_fields}) for p in chunk]
-            Page.objects.bulk_create(bases)
-            for page, base in zip(chunk, bases, strict=True):
-                page.pk = page.page_ptr_id = base.pk
-            child_fields = list(model._meta.local_concrete_fields)
-            columns = ", ".join(connection.ops.quote_name(f.column) for f in child_fields)
-            marks = ", ".join(["%s"] * len(child_fields))
-            # Names come from the model's own metadata, values are parameters: nothing from outside.
-            table = connection.ops.quote_name(model._meta.db_table)
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-            rows = [
-                [f.get_db_prep_save(f.pre_save(page, True), connection) for f in child_fields]
-                for page in chunk
-            ]
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, rows)
-
-    def _fix_numchild(self, parents):
-        for parent in parents:
-            Page.objects.filter(pk=parent.pk).update(
-                numchild=Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).count()
-            )
-
-    def reports_and_recommendations(self, groups, users):
+    def pages(self):
+        groups = self.working_groups()
         per_group_reports = self.sizes.reports // len(groups)
         per_group_recos = self.sizes.recommendations // len(groups)
-        report_tag_rows, reco_tag_rows = [], []
-        from taggit.models import Tag
-
         tags = [Tag.objects.get_or_create(name=name, defaults={"slug": name})[0] for name in TAGS]
+        report_tag_rows, reco_tag_rows = [], []
         number = 1
-        all_reports, all_recos = [], []
+        report_count = reco_count = 0
         for group in groups:
-            existing = (
-                MeetingReportPage.objects.child_of(group).count()
-                + RecommendationPage.objects.child_of(group).count()
-            )
-            if existing:
-                continue
-            reports = self._page_rows(
+            reports = self.new_pages(
                 MeetingReportPage,
                 group,
                 per_group_reports,
@@ -343,7 +419,7 @@ class ScaleData:
             )
             recos = list(range(number, number + per_group_recos))
             number += per_group_recos
-            recommendations = self._page_rows(
+            recommendations = self.new_pages(
                 RecommendationPage,
                 group,
                 per_group_recos,
@@ -357,8 +433,7 @@ class ScaleData:
                     },
                 ),
             )
-            self._insert_pages(MeetingReportPage, reports)
-            self._insert_pages(RecommendationPage, recommendations)
+            bulk_add_children(group, [*reports, *recommendations])
             report_tag_rows += [
                 MeetingReportPageTag(content_object_id=p.pk, tag=self.random.choice(tags)) for p in reports
             ]
@@ -366,43 +441,39 @@ class ScaleData:
                 RecommendationPageTag(content_object_id=p.pk, tag=self.random.choice(tags))
                 for p in recommendations
             ]
-            all_reports += reports
-            all_recos += recommendations
+            report_count += len(reports)
+            reco_count += len(recommendations)
         MeetingReportPageTag.objects.bulk_create(report_tag_rows, batch_size=BATCH)
         RecommendationPageTag.objects.bulk_create(reco_tag_rows, batch_size=BATCH)
-        self._fix_numchild(groups)
-        self.out(f"  {len(all_reports)} meeting reports, {len(all_recos)} recommendations")
-        return all_reports, all_recos
+        self.out(f"  {report_count} meeting reports, {reco_count} recommendations")
 
     # Board decisions and their history
 
-    def decisions(self, recommendations, groups, board_user):
-        group_by_path = {g.path: g for g in groups}
-        path_len = groups[0].depth * Page.steplen if groups else 0
+    def decisions(self):
+        board_user = self.board_user()
         statuses = list(DecisionStatus)
         decisions = []
-        for page in recommendations:
-            group = group_by_path[page.path[:path_len]]
-            decisions.append(
-                BoardDecision(
-                    recommendation_id=page.pk,
-                    working_group_id=group.pk,
-                    status=self.random.choice(statuses),
-                    reasoning=self.sentence(10),
-                    amended_text=self.sentence(12),
-                    assembly_date=datetime.date(2019, 6, 18),
-                    assembly_outcome="Approuvée par l'assemblée générale.",
-                    updated_by=board_user,
+        for group in self.working_groups():
+            programme_id = group.get_parent().pk
+            recommendations = RecommendationPage.objects.child_of(group).order_by("path")
+            for recommendation_id in recommendations.values_list("pk", flat=True):
+                status = self.random.choice(statuses)
+                decisions.append(
+                    BoardDecision(
+                        recommendation_id=recommendation_id,
+                        working_group_id=group.pk,
+                        programme_id=programme_id,
+                        status=status,
+                        position=status
+                        if status in {"adopted", "amended", "deferred", "rejected"}
+                        else "adopted",
+                        reasoning=self.sentence(10),
+                        amended_text=self.sentence(12),
+                        assembly_date=datetime.date(2019, 6, 18),
+                        assembly_outcome="Approuvée par l'assemblée générale.",
+                        updated_by=board_user,
+                    )
                 )
-            )
-        programmes = {g.pk: g.get_parent().pk for g in groups}
-        for decision in decisions:
-            decision.programme_id = programmes[decision.working_group_id]
-            decision.position = (
-                decision.status
-                if decision.status in {"adopted", "amended", "deferred", "rejected"}
-                else "adopted"
-            )
         BoardDecision.objects.bulk_create(decisions, batch_size=BATCH)
         history = []
         for decision in decisions:
@@ -424,7 +495,9 @@ class ScaleData:
 
     # Documents, with small real files
 
-    def documents(self, groups, uploader_by_group):
+    def documents(self):
+        groups = self.working_groups()
+        uploader_by_group = self.facilitators(groups)
         storage = storages["documents"]
         per_group = self.sizes.documents // len(groups)
         rows = []
@@ -433,7 +506,7 @@ class ScaleData:
             for n in range(per_group):
                 title = f"PV {group.slug} n° {n + 1} – {self.random.choice(WORDS)}"
                 content = minimal_pdf(title, [self.sentence(8)])
-                name = storage.save(f"documents/scale-{group.slug}-{n + 1}.pdf", _content(content))
+                name = storage.save(f"documents/scale-{group.slug}-{n + 1}.pdf", ContentFile(content))
                 rows.append(
                     LibraryDocument(
                         title=title,
@@ -449,30 +522,25 @@ class ScaleData:
                 )
         LibraryDocument.objects.bulk_create(rows, batch_size=BATCH)
         self.out(f"  {len(rows)} documents")
-        return rows
 
     # Pages waiting in moderation
 
-    def pending(self, groups, editors):
-        from wagtail.models import Workflow
-
-        workflow = Workflow.objects.get(name=WORKFLOW_NAME)
-        facilitator_task = FacilitatorApprovalTask.objects.get(name=FACILITATOR_TASK_NAME)
-        board_task = workflow.tasks.get(name=BOARD_TASK_NAME)
-        page_type = ContentType.objects.get_for_model(Page)
-        state_type = ContentType.objects.get_for_model(TaskState)
-        report_type = ContentType.objects.get_for_model(MeetingReportPage)
+    def moderation(self):
+        if not self.sizes.pending:
+            return
+        groups = self.working_groups()
+        facilitators = self.facilitators(groups)
+        _board, editors, _pool = self.roles()
         per_group = max(1, self.sizes.pending // len(groups))
-        drafts = []
+        drafts, approvals = [], []
         for group in groups:
             if len(drafts) >= self.sizes.pending:
                 break
-            start = Page.objects.filter(path__startswith=group.path, depth=group.depth + 1).count()
-            drafts += self._page_rows(
+            pages = self.new_pages(
                 MeetingReportPage,
                 group,
                 min(per_group, self.sizes.pending - len(drafts)),
-                start,
+                group.get_children().count(),
                 lambda n: (
                     f"Brouillon {n + 1} – {self.random.choice(WORDS)}",
                     {
@@ -486,68 +554,25 @@ class ScaleData:
                 ),
                 live=False,
             )
-        self._insert_pages(MeetingReportPage, drafts)
-        self._fix_numchild(groups)
-        revisions = [
-            Revision(
-                content_type=report_type,
-                base_content_type=page_type,
-                object_id=str(page.pk),
-                user=editors[i % len(editors)],
-                content=page.serializable_data(),
-                object_str=page.title,
-                created_at=self.now,
-            )
-            for i, page in enumerate(drafts)
-        ]
-        Revision.objects.bulk_create(revisions, batch_size=BATCH)
-        for page, revision in zip(drafts, revisions, strict=True):
-            page.latest_revision_id = revision.pk
-            page.latest_revision_created_at = revision.created_at
-        Page.objects.bulk_update(drafts, ["latest_revision", "latest_revision_created_at"], batch_size=BATCH)
-        states = [
-            WorkflowState(
-                content_type=report_type,
-                base_content_type=page_type,
-                object_id=str(page.pk),
-                workflow=workflow,
-                status=WorkflowState.STATUS_IN_PROGRESS,
-                requested_by=revision.user,
-            )
-            for page, revision in zip(drafts, revisions, strict=True)
-        ]
-        WorkflowState.objects.bulk_create(states, batch_size=BATCH)
-        task_states = []
-        currents = []
-        for n, (state, revision) in enumerate(zip(states, revisions, strict=True)):
-            if n % 2:  # half already approved by the facilitators, now with the board
-                task_states.append(
-                    TaskState(
-                        workflow_state=state,
-                        revision=revision,
-                        task=facilitator_task,
-                        status="approved",
-                        content_type=state_type,
-                    )
-                )
-                current = TaskState(
-                    workflow_state=state, revision=revision, task=board_task, content_type=state_type
-                )
-            else:
-                current = TaskState(
-                    workflow_state=state, revision=revision, task=facilitator_task, content_type=state_type
-                )
-            task_states.append(current)
-            currents.append(current)
-        TaskState.objects.bulk_create(task_states, batch_size=BATCH)
-        for state, current in zip(states, currents, strict=True):
-            state.current_task_state = current
-        WorkflowState.objects.bulk_update(states, ["current_task_state"], batch_size=BATCH)
+            bulk_add_children(group, pages)
+            for page in pages:
+                # Half already approved by the group's facilitator, now with the board.
+                approvals.append([facilitators[group.pk]] if len(drafts) % 2 else [])
+                drafts.append(page)
+        authors = [editors[i % len(editors)] for i in range(len(drafts))]
+        revisions = bulk_save_revisions(drafts, authors)
+        workflow = Workflow.objects.get(name=WORKFLOW_NAME)
+        bulk_submit_for_moderation(workflow, drafts, revisions, authors, approvals)
         self.out(f"  {len(drafts)} pages waiting in moderation")
 
     # Access requests and the download log
 
-    def requests_and_downloads(self, users, documents, board_user):
+    def requests(self):
+        users = self.members()
+        documents = list(
+            LibraryDocument.objects.filter(working_group__in=self.working_groups()).order_by("pk")
+        )
+        board_user = self.board_user()
         rows, seen = [], set()
         statuses = ["pending", "granted", "refused", "expired", "withdrawn"]
         while len(rows) < self.sizes.requests and documents:
@@ -570,8 +595,8 @@ class ScaleData:
                 )
             )
         AccessRequest.objects.bulk_create(rows, batch_size=BATCH)
-        log = []
-        for n in range(self.sizes.downloads):
+        log, written = [], 0
+        for n in range(self.sizes.downloads if documents else 0):
             document = documents[n % len(documents)]
             log.append(
                 DownloadLogEntry(
@@ -583,40 +608,18 @@ class ScaleData:
                 )
             )
             if len(log) == 10 * BATCH:
-                DownloadLogEntry.objects.bulk_create(log, batch_size=BATCH)
+                written += len(DownloadLogEntry.objects.bulk_create(log, batch_size=BATCH))
                 log = []
-        DownloadLogEntry.objects.bulk_create(log, batch_size=BATCH)
-        self.out(f"  {len(rows)} access requests, {self.sizes.downloads} download log rows")
+        written += len(DownloadLogEntry.objects.bulk_create(log, batch_size=BATCH))
+        self.out(f"  {len(rows)} access requests, {written} download log rows")
 
-    def run(self):
-        with transaction.atomic():
-            users = self.users()
-            groups, editors = self.programmes_and_groups(users)
-            board_user = self.User.objects.filter(groups__name=settings.BOARD_GROUP_NAME).first()
-            _reports, recommendations = self.reports_and_recommendations(groups, users)
-            if recommendations:
-                self.decisions(recommendations, groups, board_user)
-            facilitators = dict(
-                WorkingGroupMembership.objects.filter(
-                    role=MembershipRole.FACILITATOR, page__in=groups
-                ).values_list("page_id", "user_id")
-            )
-            uploader_by_group = {pk: self.User(pk=user_id) for pk, user_id in facilitators.items()}
-            documents = (
-                self.documents(groups, uploader_by_group)
-                if not LibraryDocument.objects.filter(title__startswith="PV groupe-").exists()
-                else list(LibraryDocument.objects.filter(title__startswith="PV groupe-"))
-            )
-            if (
-                self.sizes.pending
-                and not MeetingReportPage.objects.filter(title__startswith="Brouillon ").exists()
-            ):
-                self.pending(groups, editors)
-            if not AccessRequest.objects.filter(requester__username__startswith="scale-user-").exists():
-                self.requests_and_downloads(users, documents, board_user)
+    # The search index
+
+    def index(self):
+        refresh_statistics()
+        call_command("update_index", verbosity=0)
+        self.out("  search index built")
 
 
-def _content(data):
-    from django.core.files.base import ContentFile
-
-    return ContentFile(data)
+def _sizes_text(sizes):
+    return "".join(f", {name}={value}" for name, value in sizes.items())

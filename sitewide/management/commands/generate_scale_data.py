@@ -2,18 +2,17 @@ import os
 import time
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
-from sitewide.scale_data import ScaleData, Sizes
+from sitewide.scale_data import ScaleData, ScaleDataConflict, Sizes, refresh_statistics
 
 
 class Command(BaseCommand):
     help = (
         "Fill the database to the cooperative's scale (defaults: 35,000 accounts, 20 programmes, 200 groups, "
         "20,000 reports, 5,000 recommendations, 40,000 documents, 1,000 pages in moderation, 10,000 access "
-        "requests, 200,000 download log rows), deterministically, then build the search index. For "
+        "requests, 200,000 download log rows), deterministically, then build the search index. Each run is "
+        "recorded: the same command again skips what is done, or resumes a run that stopped. For "
         "benchmarks: never on a production database."
     )
 
@@ -23,7 +22,9 @@ class Command(BaseCommand):
             parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name))
         parser.add_argument("--seed", type=int, default=2017, help="Same seed, same data.")
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
-        parser.add_argument("--skip-index", action="store_true", help="Do not build the search index.")
+        parser.add_argument(
+            "--skip-index", action="store_true", help="Do not build the search index (a later run builds it)."
+        )
 
     def handle(self, *args, seed, force, skip_index, **options):
         if not settings.DEBUG and not force:
@@ -38,18 +39,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write(f"Generating scale data (seed {seed})…")
         password = os.environ.get("DEMO_PASSWORD") or "demo"
-        ScaleData(sizes, password, seed=seed, out=self.stdout.write).run()
-        self.stdout.write(f"  data written in {time.monotonic() - started:.0f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE"
-                )  # fresh statistics, or the planner picks nested loops over 20,000 rows
-        if not skip_index:
-            index_started = time.monotonic()
-            call_command("update_index", verbosity=0)
-            self.stdout.write(f"  search index built in {time.monotonic() - index_started:.0f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        try:
+            ScaleData(sizes, password, seed=seed, out=self.stdout.write).run(build_index=not skip_index)
+        except ScaleDataConflict as conflict:
+            raise CommandError(str(conflict)) from conflict
+        refresh_statistics()
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.0f} s."))
