@@ -1,17 +1,29 @@
-"""``manage.py load_demo`` builds the seed text's programme, and a second run changes nothing."""
+"""``manage.py load_demo`` builds the seed text's programme, and a second run changes nothing.
 
+The content comes from the YAML files of sitewide/demo/data/; a broken file stops the command
+with an error naming the file and the key. Loading the demo takes seconds: the tests that only
+read it share one load (``TestTheLoadedDemo``), rolled back when the class is done.
+"""
+
+import shutil
 from io import StringIO
 
 import pytest
+import yaml
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, WorkflowState
 
-from documents.models import AccessRequest, DownloadLogEntry
+from documents.models import AccessRequest, DownloadLogEntry, LibraryDocument
+from sitewide.demo import data as demo_data
+from sitewide.demo.data import DemoDataError, load_data
 from workinggroups.choices import MembershipRole
 from workinggroups.models import (
     BoardDecision,
+    BoardDecisionHistory,
     DecisionStatus,
     MeetingReportPage,
     ProgrammePage,
@@ -46,54 +58,28 @@ def counts():
     }
 
 
+@pytest.fixture(scope="class")
+def loaded_demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for a class of tests, in a transaction rolled back after its last test.
+
+    Each test still runs in its own savepoint (the ``db`` fixture), so what one test writes is
+    gone before the next one, as with Django's ``TestCase.setUpTestData``.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(DEBUG=True):
+                call_command("load_demo", stdout=StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db, settings):
+def demo(loaded_demo, db, settings):
     settings.DEBUG = True
-    call_command("load_demo", stdout=StringIO())
-
-
-def test_demo_builds_the_2017_2018_programme(demo):
-    programme = ProgrammePage.objects.get()
-    assert programme.title == "Groupes de travail 2017-2018"
-    assert programme.live
-    assert str(programme.board_handover_date) == "2018-03-22"
-    assert str(programme.next_assembly_date) == "2018-06-19"
-    groups = WorkingGroupPage.objects.child_of(programme).live()
-    assert [g.slug for g in groups.order_by("path")] == [
-        "ethique",
-        "representation",
-        "informatique",
-        "finances",
-    ]
-    assert RecommendationPage.objects.live().count() == 34
-    assert sorted(RecommendationPage.objects.values_list("number", flat=True)) == list(range(1, 35))
-    reports = MeetingReportPage.objects.live()
-    assert MeetingReportPage.objects.filter(live=False).count() == 5  # waiting in moderation
-    assert reports.filter(kind="monthly").count() == 4 * 7
-    assert reports.filter(kind="hearing").exists() and reports.filter(kind="visit").exists()
-    dates = reports.values_list("date", flat=True)
-    assert str(min(dates)) >= "2017-09-01" and str(max(dates)) <= "2018-03-22"
-
-
-def test_each_group_has_a_facilitator_a_board_liaison_and_10_to_12_members_of_mixed_profiles(demo):
-    for group in WorkingGroupPage.objects.all():
-        memberships = WorkingGroupMembership.objects.filter(page=group)
-        facilitators = memberships.filter(role=MembershipRole.FACILITATOR)
-        assert [m.user.username for m in facilitators] == [f"animateur-{group.slug}"]
-        liaison = memberships.get(role=MembershipRole.BOARD_LIAISON)
-        assert liaison.user.groups.filter(name="Conseil d'administration").exists()
-        members = memberships.filter(role=MembershipRole.MEMBER)
-        assert 10 <= members.count() <= 12
-        assert set(members.values_list("profile", flat=True)) == {"user", "client", "partner", "staff"}
-        assert group.django_group.user_set.count() == memberships.count()
-
-
-def test_demo_accounts_log_in_with_the_demo_password(demo, client):
-    for username in ACCOUNTS:
-        assert client.login(username=username, password="demo"), username
-    assert get_user_model().objects.get(username="admin").is_superuser
-    assert get_user_model().objects.filter(username="membre-ethique-3").exists()
-    assert not get_user_model().objects.filter(is_superuser=True).exclude(username="admin").exists()
 
 
 def test_demo_password_comes_from_the_environment(db, settings, monkeypatch, client):
@@ -102,12 +88,6 @@ def test_demo_password_comes_from_the_environment(db, settings, monkeypatch, cli
     call_command("load_demo", stdout=StringIO())
     assert client.login(username="membre", password="autre-secret")
     assert not client.login(username="membre", password="demo")
-
-
-def test_a_second_run_changes_no_counts(demo):
-    before = counts()
-    call_command("load_demo", stdout=StringIO())
-    assert counts() == before
 
 
 def test_demo_refuses_to_run_without_debug_unless_forced(db, settings):
@@ -119,55 +99,240 @@ def test_demo_refuses_to_run_without_debug_unless_forced(db, settings):
     assert ProgrammePage.objects.exists()
 
 
-def test_members_see_the_demo_in_french(demo, client):
-    client.login(username="membre", password="demo")
-    home = client.get("/").content.decode()
-    assert "Groupes de travail 2017-2018" in home
-    assert "34</strong> recommandations publiées" in home
-    programme = client.get("/groupes-de-travail-2017-2018/").content.decode()
-    for title in ("Le comité éthique", "La représentation de Smart", "Les outils informatiques"):
-        assert title in programme
+class TestTheLoadedDemo:
+    """Tests that read the demo, or write only in their own savepoint: one load for them all."""
+
+    def test_demo_builds_the_2017_2018_programme(self, demo):
+        programme = ProgrammePage.objects.get()
+        assert programme.title == "Groupes de travail 2017-2018"
+        assert programme.live
+        assert str(programme.board_handover_date) == "2018-03-22"
+        assert str(programme.next_assembly_date) == "2018-06-19"
+        groups = WorkingGroupPage.objects.child_of(programme).live()
+        assert [g.slug for g in groups.order_by("path")] == [
+            "ethique",
+            "representation",
+            "informatique",
+            "finances",
+        ]
+        assert RecommendationPage.objects.live().count() == 34
+        assert sorted(RecommendationPage.objects.values_list("number", flat=True)) == list(range(1, 35))
+        reports = MeetingReportPage.objects.live()
+        assert MeetingReportPage.objects.filter(live=False).count() == 5  # waiting in moderation
+        assert reports.filter(kind="monthly").count() == 4 * 7
+        assert reports.filter(kind="hearing").exists() and reports.filter(kind="visit").exists()
+        dates = reports.values_list("date", flat=True)
+        assert str(min(dates)) >= "2017-09-01" and str(max(dates)) <= "2018-03-22"
+
+    def test_each_group_has_a_facilitator_a_board_liaison_and_10_to_12_members_of_mixed_profiles(self, demo):
+        for group in WorkingGroupPage.objects.all():
+            memberships = WorkingGroupMembership.objects.filter(page=group)
+            facilitators = memberships.filter(role=MembershipRole.FACILITATOR)
+            assert [m.user.username for m in facilitators] == [f"animateur-{group.slug}"]
+            liaison = memberships.get(role=MembershipRole.BOARD_LIAISON)
+            assert liaison.user.groups.filter(name="Conseil d'administration").exists()
+            members = memberships.filter(role=MembershipRole.MEMBER)
+            assert 10 <= members.count() <= 12
+            assert set(members.values_list("profile", flat=True)) == {"user", "client", "partner", "staff"}
+            assert group.django_group.user_set.count() == memberships.count()
+
+    def test_demo_accounts_log_in_with_the_demo_password(self, demo, client):
+        for username in ACCOUNTS:
+            assert client.login(username=username, password="demo"), username
+        assert get_user_model().objects.get(username="admin").is_superuser
+        assert get_user_model().objects.filter(username="membre-ethique-3").exists()
+        assert not get_user_model().objects.filter(is_superuser=True).exclude(username="admin").exists()
+
+    def test_a_second_run_changes_no_counts(self, demo):
+        before = counts()
+        call_command("load_demo", stdout=StringIO())
+        assert counts() == before
+
+    def test_members_see_the_demo_in_french(self, demo, client):
+        client.login(username="membre", password="demo")
+        home = client.get("/").content.decode()
+        assert "Groupes de travail 2017-2018" in home
+        assert "34</strong> recommandations publiées" in home
+        programme = client.get("/groupes-de-travail-2017-2018/").content.decode()
+        for title in ("Le comité éthique", "La représentation de Smart", "Les outils informatiques"):
+            assert title in programme
+
+    def test_demo_has_reports_waiting_at_each_step_and_one_sent_back(self, demo):
+        states = WorkflowState.objects.select_related("current_task_state__task")
+        in_progress = [
+            s.current_task_state.task.name for s in states if s.status == WorkflowState.STATUS_IN_PROGRESS
+        ]
+        assert sorted(in_progress) == sorted(
+            ["Relecture par l'animation du groupe"] * 2 + ["Approbation du Conseil d'administration"] * 2
+        )
+        sent_back = states.get(status=WorkflowState.STATUS_NEEDS_CHANGES)
+        assert "liste des personnes présentes" in sent_back.current_task_state.comment
+
+    def test_demo_facilitator_sees_their_groups_pending_report_on_the_dashboard(self, demo, client):
+        client.login(username="animateur-ethique", password="demo")
+        dashboard = client.get("/admin/").content.decode()
+        assert "Réunion de suivi – avril 2018" in dashboard
+        client.login(username="animateur-representation", password="demo")
+        assert "Réunion de suivi – avril 2018" not in client.get("/admin/").content.decode()
+
+    def test_demo_board_decisions_cover_every_recommendation_and_status(self, demo):
+        decisions = BoardDecision.objects.all()
+        assert decisions.count() == 34
+        assert set(decisions.values_list("status", flat=True)) == set(DecisionStatus.values)
+        for decision in decisions.exclude(status=DecisionStatus.RECEIVED):
+            assert decision.history.exists()
+        implemented = decisions.filter(status=DecisionStatus.IMPLEMENTED).first()
+        assert list(implemented.history.values_list("to_status", flat=True))[-2:] == [
+            "presented",
+            "implemented",
+        ]
+
+    def test_demo_minutes_are_real_pdfs_linked_from_each_meeting_and_restricted(self, demo, client):
+        reports = MeetingReportPage.objects.live()
+        assert reports.exclude(minutes=None).count() == reports.count() == 37
+        report = reports.select_related("minutes").first()
+        client.login(username="membre", password="demo")
+        assert client.get(report.minutes.url).status_code == 403
+        client.login(username=f"animateur-{report.get_parent().slug}", password="demo")
+        response = client.get(report.minutes.url)
+        assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+        statuses = set(AccessRequest.objects.values_list("status", flat=True))
+        assert {"pending", "granted", "refused", "expired"} <= statuses
+        assert DownloadLogEntry.objects.count() >= 3
+
+    def test_the_site_shows_the_recommendations_of_the_data_files_numbered_in_their_order(self, demo):
+        data = load_data()
+        in_files = [(rec.number, rec.title) for group in data.groups for rec in group.recommendations]
+        on_site = RecommendationPage.objects.live().order_by("path").values_list("number", "title")
+        assert list(on_site) == in_files
+        assert [number for number, _ in in_files] == list(range(1, 35))
+
+    def test_a_second_run_creates_nothing_and_says_so(self, demo):
+        def everything():
+            return {
+                **counts(),
+                "decisions": BoardDecisionHistory.objects.count(),
+                "workflows": WorkflowState.objects.count(),
+                "documents": LibraryDocument.objects.count(),
+                "requests": AccessRequest.objects.count(),
+                "downloads": DownloadLogEntry.objects.count(),
+            }
+
+        before = everything()
+        output = StringIO()
+        call_command("load_demo", stdout=output)
+        assert "Contenu de démonstration déjà présent : rien à faire." in output.getvalue()
+        assert everything() == before
 
 
-def test_demo_has_reports_waiting_at_each_step_and_one_sent_back(demo):
-    states = WorkflowState.objects.select_related("current_task_state__task")
-    in_progress = [
-        s.current_task_state.task.name for s in states if s.status == WorkflowState.STATUS_IN_PROGRESS
-    ]
-    assert sorted(in_progress) == sorted(
-        ["Relecture par l'animation du groupe"] * 2 + ["Approbation du Conseil d'administration"] * 2
-    )
-    sent_back = states.get(status=WorkflowState.STATUS_NEEDS_CHANGES)
-    assert "liste des personnes présentes" in sent_back.current_task_state.comment
+def test_the_data_files_hold_four_groups_of_10_to_12_members_and_34_numbered_recommendations():
+    data = load_data()
+    assert [group.slug for group in data.groups] == ["ethique", "representation", "informatique", "finances"]
+    assert all(10 <= group.member_count <= 12 for group in data.groups)
+    assert [rec.number for group in data.groups for rec in group.recommendations] == list(range(1, 35))
+    assert sorted(data.decisions.final_status) == list(range(1, 35))
+    assert len(data.monthly) == 7
+    # An HTML field written one paragraph or list item per line is stored without those breaks.
+    assert "\n" not in data.programme.history and "</p><ul><li>" in data.programme.history
 
 
-def test_demo_facilitator_sees_their_groups_pending_report_on_the_dashboard(demo, client):
-    client.login(username="animateur-ethique", password="demo")
-    dashboard = client.get("/admin/").content.decode()
-    assert "Réunion de suivi – avril 2018" in dashboard
-    client.login(username="animateur-representation", password="demo")
-    assert "Réunion de suivi – avril 2018" not in client.get("/admin/").content.decode()
+@pytest.fixture
+def data_dir(tmp_path):
+    """A copy of the demo data files, to break."""
+    copy = tmp_path / "data"
+    shutil.copytree(demo_data.DATA_DIR, copy)
+    return copy
 
 
-def test_demo_board_decisions_cover_every_recommendation_and_status(demo):
-    decisions = BoardDecision.objects.all()
-    assert decisions.count() == 34
-    assert set(decisions.values_list("status", flat=True)) == set(DecisionStatus.values)
-    for decision in decisions.exclude(status=DecisionStatus.RECEIVED):
-        assert decision.history.exists()
-    implemented = decisions.filter(status=DecisionStatus.IMPLEMENTED).first()
-    assert list(implemented.history.values_list("to_status", flat=True))[-2:] == ["presented", "implemented"]
+def edit(directory, name, change):
+    path = directory / name
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(content)
+    path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
 
 
-def test_demo_minutes_are_real_pdfs_linked_from_each_meeting_and_restricted(demo, client):
-    reports = MeetingReportPage.objects.live()
-    assert reports.exclude(minutes=None).count() == reports.count() == 37
-    report = reports.select_related("minutes").first()
-    client.login(username="membre", password="demo")
-    assert client.get(report.minutes.url).status_code == 403
-    client.login(username=f"animateur-{report.get_parent().slug}", password="demo")
-    response = client.get(report.minutes.url)
-    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-1.4")
-    statuses = set(AccessRequest.objects.values_list("status", flat=True))
-    assert {"pending", "granted", "refused", "expired"} <= statuses
-    assert DownloadLogEntry.objects.count() >= 3
+def drop_a_title(groups):
+    del groups["groups"][1]["recommendations"][2]["title"]
+
+
+@pytest.mark.parametrize(
+    "name, change, message",
+    [
+        (
+            "groups.yaml",
+            drop_a_title,
+            "groups.yaml, at groups > item 2 > recommendations > item 3: missing key 'title'",
+        ),
+        (
+            "programme.yaml",
+            lambda c: c["programme"].update(status="fermé"),
+            "programme.yaml, at programme > status: expected one of open, closed, found 'fermé'",
+        ),
+        (
+            "programme.yaml",
+            lambda c: c["programme"].update(start_date="1er septembre 2017"),
+            "programme.yaml, at programme > start_date: expected an ISO date",
+        ),
+        (
+            "meetings.yaml",
+            lambda c: c["monthly"][0].update(titel="Lancement"),
+            "meetings.yaml, at monthly > item 1: unknown key 'titel'",
+        ),
+        (
+            "meetings.yaml",
+            lambda c: c["monthly"][0].update(summary="Le point sur {fcous}."),
+            "meetings.yaml, at monthly > item 1 > summary: unknown or broken placeholder ('fcous')",
+        ),
+        (
+            "groups.yaml",
+            lambda c: c["groups"][0]["recommendations"][1].update(number=3),
+            "groups.yaml, at groups > item 1 > recommendations > item 2 > number: expected 2",
+        ),
+        (
+            "groups.yaml",
+            lambda c: c["groups"][0]["monthly_meeting"].update(weekday="mardi"),
+            "groups.yaml, at groups > item 1 > monthly_meeting > weekday: expected one of monday,",
+        ),
+        (
+            "moderation.yaml",
+            lambda c: c["decisions"]["final_status"]["received"].remove(17),
+            "moderation.yaml, at decisions > final_status: every recommendation, 1 to 34, needs exactly one",
+        ),
+        (
+            "library.yaml",
+            lambda c: c["downloads"][0].update(user="membre-ethique-99"),
+            "library.yaml, at downloads > item 1 > user: 'membre-ethique-99' is no account of accounts.yaml",
+        ),
+        (
+            "library.yaml",
+            lambda c: c["access_requests"][0].update(created_at="il y a deux jours"),
+            "library.yaml, at access_requests > item 1 > created_at: expected a date and time",
+        ),
+    ],
+)
+def test_a_broken_data_file_gives_an_error_naming_the_file_and_the_key(data_dir, name, change, message):
+    load_data(data_dir)  # the copy is sound before it is broken
+    edit(data_dir, name, change)
+    with pytest.raises(DemoDataError) as error:
+        load_data(data_dir)
+    assert str(error.value).startswith(message)
+
+
+def test_a_missing_or_unreadable_data_file_is_named(data_dir):
+    (data_dir / "library.yaml").unlink()
+    with pytest.raises(DemoDataError, match=r"^library\.yaml: file not found"):
+        load_data(data_dir)
+    (data_dir / "library.yaml").write_text("minutes: [not closed\n", encoding="utf-8")
+    with pytest.raises(DemoDataError, match=r"^library\.yaml: not valid YAML"):
+        load_data(data_dir)
+
+
+def test_the_command_stops_on_broken_data_before_writing_anything(db, settings, monkeypatch, data_dir):
+    settings.DEBUG = True
+    edit(data_dir, "groups.yaml", drop_a_title)
+    monkeypatch.setattr(demo_data, "DATA_DIR", data_dir)
+    users = get_user_model().objects.count()
+    with pytest.raises(CommandError, match=r"groups\.yaml, at groups > item 2 > recommendations > item 3"):
+        call_command("load_demo", stdout=StringIO())
+    assert not ProgrammePage.objects.exists()
+    assert get_user_model().objects.count() == users

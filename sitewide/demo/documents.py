@@ -1,4 +1,7 @@
-"""Demo content of the minutes library: a small PDF for each meeting, some requests, some downloads."""
+"""Demo content of the minutes library: a small PDF for each meeting, some requests, some downloads.
+
+The PDF's lines, the requests and the downloads are in ``data/library.yaml``.
+"""
 
 import datetime
 
@@ -11,43 +14,54 @@ from documents.models import AccessRequest, DocumentKind, DownloadLogEntry, Libr
 from documents.pdf import minimal_pdf
 from workinggroups.models import WorkingGroupPage
 
+#: A line longer than this would run off the A4 page of the minutes.
+LINE_LENGTH = 110
 
-def minutes_for_meeting(group, meeting, uploader):
+
+def minutes_for_meeting(group, meeting, uploader, minutes):
     """Upload the minutes of one demo meeting into the group's restricted collection."""
     collection = collection_for_group(group)
-    title = f"PV – {meeting['title']} ({meeting['date']:%d/%m/%Y})"
-    lines = [
-        f"Groupe de travail : {group.title}",
-        f"Date : {meeting['date']:%d/%m/%Y}",
-        f"Résumé : {meeting['summary']}"[:110],
-        f"Décisions : {meeting['decisions']}"[:110],
-        f"Prochaines étapes : {meeting['next_steps']}"[:110],
-        "Procès-verbal approuvé à la réunion suivante.",
-    ]
+    values = {
+        "title": meeting.title,
+        "date": f"{meeting.date:%d/%m/%Y}",
+        "group": group.title,
+        "summary": meeting.summary,
+        "decisions": meeting.decisions,
+        "next_steps": meeting.next_steps,
+    }
+    title = minutes.title.format(**values)
+    lines = [line.format(**values)[:LINE_LENGTH] for line in minutes.lines]
     document = LibraryDocument(
         title=title[:255],
         collection=collection,
         working_group=group,
         kind=DocumentKind.MINUTES,
-        meeting_date=meeting["date"],
+        meeting_date=meeting.date,
         uploaded_by_user=uploader,
     )
-    name = f"pv-{group.slug}-{meeting['date']:%Y-%m-%d}-{slugify(meeting['title'])[:40]}.pdf"
+    name = f"pv-{group.slug}-{meeting.date:%Y-%m-%d}-{slugify(meeting.title)[:40]}.pdf"
     document.file.save(name, ContentFile(minimal_pdf(title, lines)), save=False)
     document._set_document_file_metadata()
     document.save()
     return document
 
 
-def aware(*args):
-    return timezone.make_aware(datetime.datetime(*args))
+def moment(value, now):
+    """A moment of library.yaml: fixed (in the site's time zone), or relative to ``now``."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return now + value
+    return timezone.make_aware(value)
 
 
-def load_requests_and_downloads(accounts_by_name):
-    """A few access requests in every state, and downloads in the log. Idempotent."""
+def load_requests_and_downloads(accounts, library):
+    """A few access requests in every state, and downloads in the log. Idempotent.
+
+    ``library`` holds the ``access_requests`` and ``downloads`` of library.yaml.
+    """
     if AccessRequest.objects.exists() or DownloadLogEntry.objects.exists():
         return 0
-    users = accounts_by_name
     groups = {group.slug: group for group in WorkingGroupPage.objects.all()}
     first_minutes = {
         slug: LibraryDocument.objects.filter(working_group=group, kind=DocumentKind.MINUTES)
@@ -58,62 +72,30 @@ def load_requests_and_downloads(accounts_by_name):
     now = timezone.now()
     rows = [
         AccessRequest(
-            requester=users["membre"],
-            working_group=groups["finances"],
-            reason="Je prépare une présentation des comptes pour mon antenne locale.",
-            created_at=now - datetime.timedelta(days=2),
-        ),
-        AccessRequest(
-            requester=users["membre-finances-2"],
-            working_group=groups["ethique"],
-            reason="Notre groupe travaille sur la transparence : la charte éthique nous concerne.",
-            status=AccessRequest.Status.GRANTED,
-            decided_by=users["animateur-ethique"],
-            decided_at=now - datetime.timedelta(days=5),
-            expires_at=now + datetime.timedelta(days=25),
-            decision_note="Bonne lecture !",
-            created_at=now - datetime.timedelta(days=6),
-        ),
-        AccessRequest(
-            requester=users["membre-representation-1"],
-            working_group=groups["informatique"],
-            document=first_minutes["informatique"],
-            reason="Pour comparer avec nos propres méthodes de travail.",
-            status=AccessRequest.Status.EXPIRED,
-            decided_by=users["conseil"],
-            decided_at=aware(2018, 4, 3, 10, 0),
-            expires_at=aware(2018, 5, 3, 10, 0),
-            created_at=aware(2018, 4, 2, 9, 0),
-        ),
-        AccessRequest(
-            requester=users["membre-informatique-3"],
-            working_group=groups["representation"],
-            reason="Curiosité.",
-            status=AccessRequest.Status.REFUSED,
-            decided_by=users["animateur-representation"],
-            decided_at=now - datetime.timedelta(days=10),
-            decision_note="Merci de préciser l'usage que vous comptez en faire, puis redemandez.",
-            created_at=now - datetime.timedelta(days=11),
-        ),
+            requester=accounts[request.requester],
+            working_group=groups[request.group],
+            document=first_minutes[request.group] if request.first_minutes_only else None,
+            reason=request.reason,
+            status=request.status,
+            decided_by=accounts.get(request.decided_by),
+            decided_at=moment(request.decided_at, now),
+            expires_at=moment(request.expires_at, now),
+            decision_note=request.decision_note,
+            created_at=moment(request.created_at, now),
+        )
+        for request in library.access_requests
     ]
     AccessRequest.objects.bulk_create(rows)
     downloads = []
-    for offset, (username, slug) in enumerate(
-        [
-            ("conseil", "ethique"),
-            ("membre-ethique-2", "ethique"),
-            ("conseil", "finances"),
-            ("membre-finances-2", "ethique"),
-        ]
-    ):
-        document = first_minutes[slug]
+    for download in library.downloads:
+        document = first_minutes[download.group]
         downloads.append(
             DownloadLogEntry(
-                user=users[username],
+                user=accounts[download.user],
                 document=document,
                 document_title=document.title,
                 working_group=document.working_group,
-                downloaded_at=now - datetime.timedelta(days=4 - offset, hours=offset),
+                downloaded_at=moment(download.at, now),
             )
         )
     DownloadLogEntry.objects.bulk_create(downloads)

@@ -3,13 +3,15 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from sitewide.demo.data import DemoDataError, load_data
 from sitewide.demo.loader import load_demo
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo content: the 2017-2018 working-group programme of the seed text, its role "
-        "accounts, groups, meetings and 34 recommendations. Idempotent: a second run changes nothing."
+        "accounts, groups, meetings and 34 recommendations, from the YAML files of sitewide/demo/data/. "
+        "Idempotent: a second run changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -25,8 +27,12 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like a production database. The demo creates accounts with a "
                 "shared, known password. Re-run with --force if you really want it here."
             )
+        try:
+            data = load_data()  # read and checked before anything is written
+        except DemoDataError as error:
+            raise CommandError(f"Demo data in sitewide/demo/data/: {error}") from error
         password = os.environ.get("DEMO_PASSWORD") or "demo"
-        result = load_demo(password=password)
+        result = load_demo(password=password, data=data)
         if result.created:
             created = ", ".join(f"{count} {what}" for what, count in sorted(result.created.items()))
             self.stdout.write(self.style.SUCCESS(f"Contenu de démonstration créé : {created}."))
