@@ -331,7 +331,7 @@ class IntranetSearch:
                     if isinstance(page, WorkingGroupPage)
                     else getattr(page, "working_group", None),
                     date=getattr(page, "date", None),
-                    text=_page_text(page),
+                    text=result_text(page),
                     score=hit.score,
                 )
             )
@@ -377,22 +377,8 @@ def _tag_counts(queryset, ids):
     return counts
 
 
-def _page_text(page):
-    from django.utils.html import strip_tags
-
-    parts = [page.search_description]
-    for name in (
-        "intro",
-        "mission",
-        "summary",
-        "text",
-        "decisions",
-        "next_steps",
-        "rationale",
-        "stakes",
-        "history",
-    ):
-        value = getattr(page, name, "")
-        if value:
-            parts.append(strip_tags(str(value)))
-    return " ".join(part for part in parts if part)
+def result_text(page):
+    """The text shown under a page's title: what the page model says (``search_result_text()``,
+    workinggroups/search_text.py), or its search description when it says nothing."""
+    text = getattr(page, "search_result_text", None)
+    return text() if callable(text) else page.search_description
