@@ -7,15 +7,17 @@ from wagtail.search import index
 from privacy.rules import visible_pages
 from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage
 from workinggroups.models.listings import attach_working_groups, status_counts
+from workinggroups.search_text import SearchResultText
 
 
-class HomePage(Page):
+class HomePage(SearchResultText, Page):
     """Root of the intranet: the programmes, the latest reports, the recommendations at a glance."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    search_result_fields = ("intro",)
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["workinggroups.ProgrammePage"]

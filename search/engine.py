@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Lookup
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from taggit.models import Tag, TaggedItem
@@ -32,6 +32,8 @@ from workinggroups.models import (
     WorkingGroupPage,
 )
 from workinggroups.models.listings import attach_working_groups
+
+from .backend_internals import every_match
 
 #: Result types, as offered in the type filter (the URL value, the label, the page model or None).
 TYPES = [
@@ -119,16 +121,6 @@ class SearchOutcome:
     tag_facets: list = field(default_factory=list)
 
 
-def _matched(results, score_field=None):
-    """The full, unsliced queryset behind a database-backend search (optionally with its score)."""
-    compiler = results.query_compiler
-    config = compiler.get_config(results.backend)
-    try:
-        return compiler.search(config, None, None, score_field=score_field, backend=results.backend)
-    except TypeError:  # the SQLite compiler takes no backend argument
-        return compiler.search(config, None, None, score_field=score_field)
-
-
 @contextmanager
 def _bitmap_scans():
     """On PostgreSQL, full-text matches through the GIN index rather than a scan by content type.
@@ -206,7 +198,7 @@ class IntranetSearch:
         group_path_length = group_depth * Page.steplen
         with _bitmap_scans():
             rows = list(
-                _matched(self._search(self.searchable_pages()), score_field="_score")
+                every_match(self._search(self.searchable_pages()), "_score")
                 .order_by()
                 .values_list("pk", "content_type_id", "path", "_score")
             )
@@ -226,7 +218,7 @@ class IntranetSearch:
         groups = dict(WorkingGroupPage.objects.values_list("pk", "path"))
         with _bitmap_scans():
             rows = list(
-                _matched(self._search(openable_documents(self.request.user)), score_field="_score")
+                every_match(self._search(openable_documents(self.request.user)), "_score")
                 .order_by()
                 .values_list("pk", "working_group_id", "_score")
             )
@@ -331,7 +323,7 @@ class IntranetSearch:
                     if isinstance(page, WorkingGroupPage)
                     else getattr(page, "working_group", None),
                     date=getattr(page, "date", None),
-                    text=_page_text(page),
+                    text=result_text(page),
                     score=hit.score,
                 )
             )
@@ -353,6 +345,21 @@ def _object_column(queryset):
     return "object_id" if queryset.model is TaggedItem else "content_object_id"
 
 
+class AnyOf(Lookup):
+    """``column = ANY(%s)`` with a list of values sent as one PostgreSQL array parameter.
+
+    Used as an expression, ``queryset.filter(AnyOf(F("object_id"), ids))``: the same query as
+    ``__in``, but one parameter however many ids (PostgreSQL only).
+    """
+
+    prepare_rhs = False  # the list goes to the driver as it is, not through the field
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
 def _tag_counts(queryset, ids):
     """{tag id: how many of ``ids`` carry it}, summed by the database, for thousands of ids.
 
@@ -363,8 +370,7 @@ def _tag_counts(queryset, ids):
         return Counter()
     column = _object_column(queryset)
     if connection.vendor == "postgresql":
-        field = queryset.model._meta.get_field(column).column
-        chunks = [queryset.extra(where=[f"{field} = ANY(%s)"], params=[ids])]  # noqa: S610
+        chunks = [queryset.filter(AnyOf(F(column), ids))]
     else:
         chunks = [
             queryset.filter(**{f"{column}__in": ids[start : start + 5000]})
@@ -377,22 +383,8 @@ def _tag_counts(queryset, ids):
     return counts
 
 
-def _page_text(page):
-    from django.utils.html import strip_tags
-
-    parts = [page.search_description]
-    for name in (
-        "intro",
-        "mission",
-        "summary",
-        "text",
-        "decisions",
-        "next_steps",
-        "rationale",
-        "stakes",
-        "history",
-    ):
-        value = getattr(page, name, "")
-        if value:
-            parts.append(strip_tags(str(value)))
-    return " ".join(part for part in parts if part)
+def result_text(page):
+    """The text shown under a page's title: what the page model says (``search_result_text()``,
+    workinggroups/search_text.py), or its search description when it says nothing."""
+    text = getattr(page, "search_result_text", None)
+    return text() if callable(text) else page.search_description

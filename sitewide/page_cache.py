@@ -14,7 +14,8 @@ The key holds everything the page depends on besides its content:
 * the **content generation**, a counter in the shared cache that goes up after every
   committed change to content or people (pages, revisions published, decisions,
   memberships, documents, restrictions, groups): a change is visible on the next request,
-  on every app server, and older entries are never read again;
+  on every app server, and older entries are never read again. Which models count is
+  declared by their apps (sitewide/content_registry.py); the signals are connected to those;
 * the URL with its query string and the language.
 
 Two things differ between people with the same rights and are never cached: the person's
@@ -39,36 +40,14 @@ from django.utils.html import escape
 from documents.access import access_for
 from privacy.rules import closed_paths, user_group_ids
 
+from .content_registry import models_that_change_what_members_see
+
 GENERATION_KEY = "page-cache:generation"
 #: The views whose pages are cached: Wagtail's pages (with their sub-pages) and search results.
 CACHED_VIEWS = {"wagtail_serve", "search"}
 USER_NAME_SLOT = b"<!--intranet:user-name-->"
 CSRF_SLOT = b"<!--intranet:csrf-token-->"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-
-#: Models whose changes do not change what members read (logs, sessions, admin bookkeeping).
-IGNORED_MODELS = {
-    "sessions.session",
-    "axes.accessattempt",
-    "axes.accesslog",
-    "axes.accessfailurelog",
-    "admin.logentry",
-    "documents.downloadlogentry",
-    "wagtailcore.pagelogentry",
-    "wagtailcore.modellogentry",
-    "wagtailcore.referenceindex",
-    "wagtailcore.comment",
-    "wagtailcore.commentreply",
-    "wagtailcore.pagesubscription",
-    "wagtailcore.workflowstate",
-    "wagtailcore.taskstate",
-    "wagtailcore.revision",
-    "wagtailcore.pagelock",
-    "wagtailsearch.indexentry",
-    "wagtailusers.userprofile",
-    "wagtailadmin.editingsession",
-}
-
 
 # The content generation
 
@@ -89,8 +68,6 @@ def bump_generation():
 
 
 def _changed(sender, **kwargs):
-    if sender._meta.label_lower in IGNORED_MODELS:
-        return
     update_fields = kwargs.get("update_fields")
     if sender._meta.label_lower == settings.AUTH_USER_MODEL.lower() and update_fields == {"last_login"}:
         return  # a login, not a change anyone reads
@@ -101,9 +78,15 @@ def _changed(sender, **kwargs):
 
 
 def connect_signals():
-    post_save.connect(_changed, dispatch_uid="page-cache-save")
-    post_delete.connect(_changed, dispatch_uid="page-cache-delete")
-    m2m_changed.connect(_m2m_changed, dispatch_uid="page-cache-m2m")
+    """Saves, deletions and many-to-many changes of the models that change what members see.
+
+    Connected model by model (``sender=``), never to every model: a model that changes
+    nothing members see costs no call, and Django may delete its rows without signals.
+    """
+    for model in models_that_change_what_members_see():
+        post_save.connect(_changed, sender=model, dispatch_uid="page-cache-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid="page-cache-delete")
+        m2m_changed.connect(_m2m_changed, sender=model, dispatch_uid="page-cache-m2m")
 
 
 def _m2m_changed(sender, action, **kwargs):

@@ -12,7 +12,9 @@ class WorkingGroupsConfig(AppConfig):
         from . import signals, workflow  # noqa: F401 - connect the page, membership and workflow handlers
         from .notifications import connect as connect_notifications
         from .roles import ensure_roles_after_migrate
+        from .workflow import connect_page_guards
 
         connect_notifications()
+        connect_page_guards()
 
         post_migrate.connect(ensure_roles_after_migrate, sender=self)

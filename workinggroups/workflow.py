@@ -25,13 +25,13 @@ from django.dispatch import receiver
 from django.utils.translation import gettext, gettext_noop
 from wagtail.models import (
     GroupApprovalTask,
-    Page,
     Revision,
     TaskState,
     Workflow,
     WorkflowPage,
     WorkflowState,
     WorkflowTask,
+    get_page_models,
 )
 
 from .django_groups import board_group
@@ -181,7 +181,6 @@ def refuse_rewriting_a_reviewed_revision(sender, instance, update_fields=None, *
         )
 
 
-@receiver(post_save)
 def send_edited_page_back_to_review(sender, instance, update_fields=None, **kwargs):
     """An edit during moderation sends the page back to the first step not approved for it.
 
@@ -190,7 +189,7 @@ def send_edited_page_back_to_review(sender, instance, update_fields=None, **kwar
     latest revision; cancelling the step in progress makes Wagtail start again from the
     first step that has not approved this content: the facilitators.
     """
-    if not isinstance(instance, Page) or not update_fields or "latest_revision" not in update_fields:
+    if not update_fields or "latest_revision" not in update_fields:
         return
     workflow_state = (
         WorkflowState.objects.filter(
@@ -212,3 +211,16 @@ def send_edited_page_back_to_review(sender, instance, update_fields=None, **kwar
             user=latest.user,
             comment=gettext("La page a été modifiée pendant la relecture : elle repart en relecture."),
         )
+
+
+def connect_page_guards():
+    """Connect the guard that needs every page model (from WorkingGroupsConfig.ready()).
+
+    The guards above name their sender (TaskState, Revision). Sending an edited page back to
+    review concerns pages only: it is connected to each page model, since Django sends
+    ``post_save`` with the saved object's own class (a report, a recommendation, or a plain
+    ``Page``), and never to the other models. Called once the models are loaded, so that
+    ``get_page_models()`` lists them all.
+    """
+    for model in get_page_models():
+        post_save.connect(send_edited_page_back_to_review, sender=model, dispatch_uid="workflow-edited-page")

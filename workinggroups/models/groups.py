@@ -13,11 +13,12 @@ from privacy.rules import visible_pages
 from ..choices import RICH_TEXT_FEATURES, MembershipRole, StakeholderProfile
 from ..forms import WorkingGroupPageForm
 from ..people import summarise_memberships
+from ..search_text import SearchResultText
 from .recommendations import RecommendationPage
 from .reports import MeetingReportPage
 
 
-class WorkingGroupPage(Page):
+class WorkingGroupPage(SearchResultText, Page):
     """A working group: its mission, its method and its 10-12 members, facilitator and board liaison."""
 
     mission = models.TextField(
@@ -66,6 +67,7 @@ class WorkingGroupPage(Page):
         index.SearchField("stakes"),
         index.SearchField("methodology"),
     ]
+    search_result_fields = ("mission", "stakes")
 
     parent_page_types = ["workinggroups.ProgrammePage"]
     subpage_types = ["workinggroups.MeetingReportPage", "workinggroups.RecommendationPage"]

@@ -11,6 +11,7 @@ from privacy.rules import visible_pages
 
 from ..blocks import ResourceLinkBlock, TestimonialBlock
 from ..choices import RICH_TEXT_FEATURES, DecisionStatus, ProgrammeStatus
+from ..search_text import SearchResultText
 from .groups import WorkingGroupPage
 from .listings import (
     attach_working_groups,
@@ -20,7 +21,7 @@ from .listings import (
 )
 
 
-class ProgrammePage(RoutablePageMixin, Page):
+class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
     """A programme of working groups voted by a general assembly (for example 2017-2018)."""
 
     intro = models.TextField(_("chapeau"), blank=True)
@@ -92,6 +93,7 @@ class ProgrammePage(RoutablePageMixin, Page):
         index.FilterField("start_date"),
         index.FilterField("status"),
     ]
+    search_result_fields = ("intro", "history")
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["workinggroups.WorkingGroupPage"]

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from ..choices import RICH_TEXT_FEATURES
 from ..forms import RecommendationPageForm
+from ..search_text import SearchResultText
 from ..tree import ancestor_of_type
 from .decisions import BoardDecision
 
@@ -20,7 +21,7 @@ class RecommendationPageTag(TaggedItemBase):
     )
 
 
-class RecommendationPage(Page):
+class RecommendationPage(SearchResultText, Page):
     """A recommendation a working group hands to the board. The board's decision is a separate record."""
 
     number = models.PositiveSmallIntegerField(
@@ -45,6 +46,7 @@ class RecommendationPage(Page):
         index.FilterField("number"),
         index.RelatedFields("tags", [index.SearchField("name"), index.FilterField("slug")]),
     ]
+    search_result_fields = ("text", "rationale")
 
     parent_page_types = ["workinggroups.WorkingGroupPage"]
     subpage_types = []

@@ -15,6 +15,7 @@ from wagtail.search import index
 from ..choices import RICH_TEXT_FEATURES, MeetingKind
 from ..forms import MeetingReportPageForm
 from ..people import person_sort_key
+from ..search_text import SearchResultText
 from ..tree import ancestor_of_type
 
 
@@ -24,7 +25,7 @@ class MeetingReportPageTag(TaggedItemBase):
     )
 
 
-class MeetingReportPage(Page):
+class MeetingReportPage(SearchResultText, Page):
     """The report of one meeting of a working group: monthly meeting, expert hearing or site visit."""
 
     date = models.DateField(_("date de la réunion"))
@@ -88,6 +89,7 @@ class MeetingReportPage(Page):
         index.FilterField("kind"),
         index.RelatedFields("tags", [index.SearchField("name"), index.FilterField("slug")]),
     ]
+    search_result_fields = ("summary", "decisions", "next_steps")
 
     parent_page_types = ["workinggroups.WorkingGroupPage"]
     subpage_types = []
