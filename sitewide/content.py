@@ -65,6 +65,7 @@ CHANGES_NOTHING_MEMBERS_SEE = {
     "wagtailsearch.indexentry": "the search index, written with the page or document it indexes",
     "wagtailusers.userprofile": "an admin user's preferences",
     "wagtailadmin.editingsession": "who is editing a page now, refreshed while the admin is open",
+    "sitewide.scaledatarun": "the scale generator's record of its runs, for benchmark databases",
 }
 
 #: Declared above, but installed on SQLite only.
