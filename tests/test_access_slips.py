@@ -5,6 +5,7 @@ Hand-made mutations of the access-critical code survived the earlier suite in th
 """
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -376,3 +377,30 @@ def test_the_page_types_report_is_for_superusers(group_a, board_member, superuse
     for person in (group_a.facilitator, board_member):
         assert as_user(person).get("/admin/reports/page-types-usage/").status_code == 403
     assert as_user(superuser).get("/admin/reports/page-types-usage/").status_code == 200
+
+
+def test_a_group_without_a_minutes_collection_tells_no_one_they_have_its_minutes(group_a, member, as_user):
+    """With no minutes collection (its link gone), nobody is told "you have access already"."""
+    group_a.minutes_collection.delete()
+    response = as_user(member).get(f"/documents/acces/demander/?groupe={group_a.pk}")
+    assert response.status_code == 200
+    assert "Vous avez déjà accès" not in response.content.decode()
+
+
+@pytest.mark.parametrize("odd", ["", "²", "x"])
+def test_the_choosers_chosen_step_refuses_odd_ids_for_superusers_too(odd, group_a, superuser, as_user):
+    """No app narrows what a superuser knows, yet an odd or missing id is still not found (not a 500)."""
+    client = as_user(superuser)
+    query = f"?id={odd}" if odd else ""
+    assert client.get(f"/admin/documents/chooser/chosen-multiple/{query}").status_code == 404
+    assert client.get(f"/admin/choose-page/chosen-multiple/{query}").status_code == 404
+
+
+def test_a_bulk_confirmation_carries_only_the_ids_one_may_know(group_a, group_b, as_user):
+    """The confirmation's form posts back the narrowed ids, not the ones asked for."""
+    theirs = make_minutes(group_a, title="PV A", filename="a.pdf")
+    own = make_minutes(group_b, title="PV B", filename="b.pdf")
+    client = as_user(group_b.people[0])
+    html = html_of(client, f"/admin/bulk/documents/librarydocument/add_tags/?id={theirs.pk}&id={own.pk}")
+    assert re.search(rf"[?&;]id={own.pk}(?!\d)", html)
+    assert not re.search(rf"[?&;]id={theirs.pk}(?!\d)", html)

@@ -388,3 +388,16 @@ def test_the_migration_refiles_minutes_misfiled_before_the_rule(
         assert document.collection_id == collection_for_group(group_a).pk, document.title
         assert document.working_group_id == group_a.pk
         assert as_user(member).get(document.url).status_code == 403
+
+
+def test_minutes_the_live_report_links_cannot_be_released_when_a_draft_drops_them(
+    group_a, minutes, resources, board_member
+):
+    report = MeetingReportPageFactory(parent=group_a, title="Réunion", minutes=minutes)
+    report.save_revision().publish()
+    report.minutes = None
+    report.save_revision()  # the draft no longer links the minutes; the live page still does
+    with pytest.raises(ValidationError, match="procès-verbal d'un compte rendu"):
+        release(minutes, board_member, resources, DocumentKind.REPORT, "Publication votée")
+    minutes.refresh_from_db()
+    assert minutes.collection_id == collection_for_group(group_a).pk

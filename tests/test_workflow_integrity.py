@@ -14,7 +14,7 @@ from wagtail.models import PageLogEntry, Revision, TaskState, WorkflowState
 from home.models import HomePage
 from workinggroups.choices import MembershipRole
 from workinggroups.models import MeetingReportPage
-from workinggroups.workflow import BOARD_TASK_NAME, FACILITATOR_TASK_NAME
+from workinggroups.workflow import BOARD_TASK_NAME, FACILITATOR_TASK_NAME, editorial_content
 
 from .admin_forms import edit_form_data, post_edit
 from .factories import (
@@ -276,3 +276,16 @@ def test_two_board_members_approving_at_once_publish_exactly_once(monkeypatch):
     )  # facilitator + board
     page.refresh_from_db()
     assert page.live
+
+
+def test_what_a_reviewer_reviews_ignores_the_ids_of_re_created_inline_rows_but_not_their_content():
+    """A form that re-creates the same tags or memberships (new ids) has not changed the content;
+    a changed tag or membership has, even when the row keeps its id."""
+    reviewed = {"title": "Réunion", "tagged_items": [{"pk": 7, "tag": 3, "content_object": 40}]}
+    recreated = {"title": "Réunion", "tagged_items": [{"pk": 91, "tag": 3, "content_object": 40}]}
+    retagged = {"title": "Réunion", "tagged_items": [{"pk": 7, "tag": 4, "content_object": 40}]}
+    assert editorial_content(recreated) == editorial_content(reviewed)
+    assert editorial_content(retagged) != editorial_content(reviewed)
+    assert editorial_content({**reviewed, "latest_revision": 12, "draft_title": "x"}) == editorial_content(
+        reviewed
+    )
