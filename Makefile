@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format check-migrations check-deploy messages check-messages bench bench-search test-browser mutation clean
+.PHONY: help run serve test test-quick lint format check-migrations check-deploy messages check-messages bench bench-search test-browser mutation clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,8 +46,14 @@ serve: $(VENV)/.requirements .serve-secret-key ## Serve the production way (guni
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(VENV)/bin/gunicorn -c intranet/gunicorn.conf.py
 
-test: $(VENV)/.requirements-dev ## Run the tests (on DATABASE_URL when set, SQLite otherwise)
-	$(VENV)/bin/pytest -m "not browser"
+# Two workers (pytest-xdist), each with its own test database; tests marked with an xdist_group (shared
+# class- or module-scoped data) stay together on one worker. The slowest 15 are printed at the end.
+PYTEST_WORKERS ?= 2
+test: $(VENV)/.requirements-dev ## Run the tests (on DATABASE_URL when set, SQLite otherwise), on two workers
+	$(VENV)/bin/pytest -m "not browser" -n $(PYTEST_WORKERS) --dist loadgroup --durations=15
+
+test-quick: $(VENV)/.requirements-dev ## The tests without the slow ones (servers, subprocesses, the access sweep)
+	$(VENV)/bin/pytest -m "not browser and not slow" -n $(PYTEST_WORKERS) --dist loadgroup
 
 AXE_CORE_VERSION := 4.11.0
 node_modules/axe-core/axe.min.js:

@@ -1,7 +1,9 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from home.models import HomePage
 
@@ -85,6 +87,23 @@ def as_user():
     return _as_user
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying the database, the rows the migrations made included
+    (the home page, the role groups, the collections): the next test on the same worker would find
+    none. Serial runs put those tests last; with several workers (pytest-xdist) another file may
+    run after one on its worker, so the serialized rows are loaded back once the test is torn down."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Counters kept in the cache (password-reset limits) start from zero in every test."""
@@ -93,6 +112,32 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures some tests measure, printed at the end of the run (from every xdist worker too):
+    ``record_property("figures", line)`` (the backup round trip), and the access sweep's counts,
+    one test per role, added up here."""
+    properties = [
+        (name, value)
+        for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed")
+        if report.when == "call"
+        for name, value in getattr(report, "user_properties", ())
+    ]
+    lines = [value for name, value in properties if name == "figures"]
+    sweep = [value for name, value in properties if name == "access sweep"]
+    if sweep:
+        urls, in_paths = max(s[1] for s in sweep), max(s[2] for s in sweep)
+        lines.append(
+            f"Access sweep: {len(sweep)} roles × {urls} URLs ({in_paths} with ids in the path, "
+            f"{urls - in_paths} more with ids in the query string or searching for canaries) × GET/POST = "
+            f"{sum(s[3] for s in sweep)} requests, {sum(s[4] for s in sweep)} leaks, "
+            f"{sum(s[5] for s in sweep)} server errors."
+        )
+    if lines:
+        terminalreporter.section("figures")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 #: When mutmut runs a mutant's tests (from its mutants/ copy, `make mutation`), the focused, quick

@@ -36,9 +36,9 @@ def addresses():
     return sorted(address.split("@")[0] for message in mail.outbox for address in message.to)
 
 
-def test_the_whole_story_request_grant_download_expiry(report, member, group_a, board_member, login):
+def test_the_whole_story_request_grant_download_expiry(report, member, group_a, board_member, as_user):
     minutes = report.specific.minutes
-    member_client = login(member)
+    member_client = as_user(member)
     page = member_client.get(report.url).content.decode()
     assert "Procès-verbal disponible sur demande" in page and minutes.url not in page
 
@@ -53,7 +53,7 @@ def test_the_whole_story_request_grant_download_expiry(report, member, group_a, 
     assert mail.outbox[0].alternatives
     assert "en attente de réponse" in member_client.get(report.url).content.decode()
 
-    facilitator_client = login(group_a.facilitator)
+    facilitator_client = as_user(group_a.facilitator)
     listing = facilitator_client.get("/admin/documents/accessrequest/").content.decode()
     assert "membre" in listing and "Accorder" in listing
     grant_url = f"/admin/documents/accessrequest/grant/{access_request.pk}/"
@@ -81,12 +81,12 @@ def test_the_whole_story_request_grant_download_expiry(report, member, group_a, 
     assert member_client.get(minutes.url).status_code == 403
     assert "Procès-verbal disponible sur demande" in member_client.get(report.url).content.decode()
 
-    board_log = login(board_member).get("/admin/documents/downloadlogentry/").content.decode()
+    board_log = as_user(board_member).get("/admin/documents/downloadlogentry/").content.decode()
     assert "PV de septembre" in board_log
 
 
-def test_a_duplicate_pending_request_is_refused_with_a_clear_message(report, member, login):
-    client = login(member)
+def test_a_duplicate_pending_request_is_refused_with_a_clear_message(report, member, as_user):
+    client = as_user(member)
     ask(client, report)
     mail.outbox.clear()
     response = ask(client, report, reason="Encore moi, une seconde fois.")
@@ -97,16 +97,16 @@ def test_a_duplicate_pending_request_is_refused_with_a_clear_message(report, mem
     assert mail.outbox == []
 
 
-def test_a_request_without_a_reason_is_refused_and_nothing_is_lost(report, member, login):
-    response = ask(login(member), report, reason="court")
+def test_a_request_without_a_reason_is_refused_and_nothing_is_lost(report, member, as_user):
+    response = ask(as_user(member), report, reason="court")
     assert response.status_code == 400
     html = response.content.decode()
     assert "Expliquez en quelques mots de plus" in html and "\ncourt</textarea>" in html
     assert not AccessRequest.objects.exists()
 
 
-def test_a_request_for_a_document_of_another_group_is_not_found(report, member, group_b, login):
-    response = login(member).post(
+def test_a_request_for_a_document_of_another_group_is_not_found(report, member, group_b, as_user):
+    response = as_user(member).post(
         "/documents/acces/demander/",
         {"groupe": group_b.pk, "document": report.specific.minutes.pk, "reason": "Une raison suffisante."},
     )
@@ -114,8 +114,8 @@ def test_a_request_for_a_document_of_another_group_is_not_found(report, member, 
     assert not AccessRequest.objects.exists()
 
 
-def test_members_of_the_group_are_not_offered_a_request(report, group_a, login):
-    client = login(group_a.people[0])
+def test_members_of_the_group_are_not_offered_a_request(report, group_a, as_user):
+    client = as_user(group_a.people[0])
     assert "disponible sur demande" not in client.get(report.url).content.decode()
     response = ask(client, report)
     assert response.status_code == 302
@@ -123,13 +123,13 @@ def test_members_of_the_group_are_not_offered_a_request(report, group_a, login):
 
 
 def test_only_that_groups_facilitators_and_the_board_may_decide(
-    report, member, group_a, group_b, editor, login
+    report, member, group_a, group_b, editor, as_user
 ):
-    ask(login(member), report)
+    ask(as_user(member), report)
     access_request = AccessRequest.objects.get()
     grant_url = f"/admin/documents/accessrequest/grant/{access_request.pk}/"
     for outsider in (group_b.facilitator, group_a.people[0], editor):
-        client = login(outsider)
+        client = as_user(outsider)
         assert "membre" not in client.get("/admin/documents/accessrequest/").content.decode()
         assert client.post(grant_url, {"days": 365}).status_code in (302, 403)
         assert client.get(f"/admin/documents/accessrequest/inspect/{access_request.pk}/").status_code in (
@@ -138,14 +138,14 @@ def test_only_that_groups_facilitators_and_the_board_may_decide(
         )
     access_request.refresh_from_db()
     assert access_request.status == "pending"
-    assert login(BoardMemberFactory(username="conseil-2")).get(grant_url).status_code == 200
+    assert as_user(BoardMemberFactory(username="conseil-2")).get(grant_url).status_code == 200
 
 
-def test_refusal_reaches_the_requester_with_its_reason(report, member, board_member, login):
-    ask(login(member), report)
+def test_refusal_reaches_the_requester_with_its_reason(report, member, board_member, as_user):
+    ask(as_user(member), report)
     access_request = AccessRequest.objects.get()
     refuse_url = f"/admin/documents/accessrequest/refuse/{access_request.pk}/"
-    board = login(board_member)
+    board = as_user(board_member)
     without_reason = board.post(refuse_url, {"note": ""})
     assert (
         without_reason.status_code == 200 and "Indiquez le motif du refus" in without_reason.content.decode()
@@ -155,7 +155,7 @@ def test_refusal_reaches_the_requester_with_its_reason(report, member, board_mem
     access_request.refresh_from_db()
     assert access_request.status == "refused"
     assert addresses() == ["membre"] and "données personnelles" in mail.outbox[0].body
-    assert login(member).get(report.specific.minutes.url).status_code == 403
+    assert as_user(member).get(report.specific.minutes.url).status_code == 403
     # A decided request is not decided twice.
     assert (
         board.post(f"/admin/documents/accessrequest/grant/{access_request.pk}/", {"days": 30}).status_code
@@ -165,10 +165,10 @@ def test_refusal_reaches_the_requester_with_its_reason(report, member, board_mem
     assert access_request.status == "refused"
 
 
-def test_a_grant_longer_than_a_year_is_refused(report, member, board_member, login):
-    ask(login(member), report)
+def test_a_grant_longer_than_a_year_is_refused(report, member, board_member, as_user):
+    ask(as_user(member), report)
     access_request = AccessRequest.objects.get()
-    response = login(board_member).post(
+    response = as_user(board_member).post(
         f"/admin/documents/accessrequest/grant/{access_request.pk}/", {"days": 900}
     )
     assert response.status_code == 200
@@ -176,8 +176,8 @@ def test_a_grant_longer_than_a_year_is_refused(report, member, board_member, log
     assert access_request.status == "pending"
 
 
-def test_a_member_withdraws_their_pending_request(report, member, login):
-    client = login(member)
+def test_a_member_withdraws_their_pending_request(report, member, as_user):
+    client = as_user(member)
     ask(client, report)
     access_request = AccessRequest.objects.get()
     listing = client.get("/documents/acces/mes-demandes/").content.decode()
@@ -188,14 +188,14 @@ def test_a_member_withdraws_their_pending_request(report, member, login):
     assert client.post(f"/documents/acces/{access_request.pk}/retirer/").status_code == 302
     access_request.refresh_from_db()
     assert access_request.status == "withdrawn"
-    other = login(BoardMemberFactory(username="conseil-x"))
+    other = as_user(BoardMemberFactory(username="conseil-x"))
     assert other.post(f"/documents/acces/{access_request.pk}/retirer/").status_code == 404
 
 
 def test_the_whole_groups_minutes_can_be_requested_from_the_group_page(
-    report, member, group_a, board_member, login
+    report, member, group_a, board_member, as_user
 ):
-    client = login(member)
+    client = as_user(member)
     page = client.get(group_a.url).content.decode()
     assert "Demander l'accès à tous les procès-verbaux du groupe" in page
     response = client.post(
@@ -205,7 +205,7 @@ def test_the_whole_groups_minutes_can_be_requested_from_the_group_page(
     access_request = AccessRequest.objects.get(document=None)
     access_request.grant(board_member)
     second = make_minutes(group_a, title="PV d'octobre", filename="pv-octobre.pdf")
-    client = login(member)
+    client = as_user(member)
     assert client.get(report.specific.minutes.url).status_code == 200
     assert client.get(second.url).status_code == 200  # later minutes of the group too
 

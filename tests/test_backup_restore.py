@@ -66,7 +66,8 @@ def manage(*args, database_url, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_round_trip_keeps_every_record_and_file(tmp_path, settings):
+@pytest.mark.slow
+def test_round_trip_keeps_every_record_and_file(tmp_path, settings, record_property):
     settings.DEBUG = True
     for alias in ("default", "documents"):
         empty_storage(storages[alias])
@@ -92,9 +93,10 @@ def test_round_trip_keeps_every_record_and_file(tmp_path, settings):
 
     tree = manage("fixtree", database_url=target, tmp_path=tmp_path)
     assert tree.returncode == 0 and tree.stdout.count("No problems found") == 2, tree.stdout + tree.stderr
-    print(
-        f"\nBackup round trip: {json.dumps(before, ensure_ascii=False)}, "
-        f"{len(restored_files)} files, hashes equal."
+    record_property(
+        "figures",
+        f"Backup round trip: {json.dumps(before, ensure_ascii=False)}, "
+        f"{len(restored_files)} files, hashes equal.",
     )
 
     again = manage("restore", str(archive), database_url=target, tmp_path=tmp_path)

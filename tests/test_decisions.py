@@ -51,8 +51,8 @@ def test_publishing_a_recommendation_hands_it_to_the_board(decision, group_a, pr
     assert decision.history.count() == 0
 
 
-def test_the_board_records_an_amended_adoption_then_the_assembly(decision, board_member, login, member):
-    client = login(board_member)
+def test_the_board_records_an_amended_adoption_then_the_assembly(decision, board_member, as_user, member):
+    client = as_user(board_member)
     assert client.get(edit_url(decision)).status_code == 200
     assert post_decision(client, decision, status=S.UNDER_ANALYSIS, note="Mise à l'étude.").status_code == 302
     response = post_decision(
@@ -82,7 +82,7 @@ def test_the_board_records_an_amended_adoption_then_the_assembly(decision, board
         (S.AMENDED, S.PRESENTED, "conseil", ""),
     ]
 
-    page = login(member).get(decision.recommendation.url).content.decode()
+    page = as_user(member).get(decision.recommendation.url).content.decode()
     for text in (
         "Présentée à l&#x27;assemblée générale",
         "Créer un comité éthique de sept membres.",
@@ -110,12 +110,12 @@ def test_the_board_records_an_amended_adoption_then_the_assembly(decision, board
     ],
 )
 def test_invalid_transitions_are_refused_with_a_clear_message(
-    decision, board_member, login, path, to_status, message
+    decision, board_member, as_user, path, to_status, message
 ):
     for step in path:
         _move(decision, step, board_member)
     before = decision.history.count()
-    response = post_decision(login(board_member), decision, status=to_status)
+    response = post_decision(as_user(board_member), decision, status=to_status)
     assert response.status_code == 200
     assert message in response.content.decode().replace("&#x27;", "'")
     decision.refresh_from_db()
@@ -139,9 +139,9 @@ def _move(decision, status, user):
     ],
     ids=["amended", "rejected", "deferred"],
 )
-def test_a_decision_needs_its_text_and_reasoning(decision, board_member, login, status, field, message):
+def test_a_decision_needs_its_text_and_reasoning(decision, board_member, as_user, status, field, message):
     decision.change_status(S.UNDER_ANALYSIS, board_member)
-    response = post_decision(login(board_member), decision, status=status, amended_text="", reasoning="")
+    response = post_decision(as_user(board_member), decision, status=status, amended_text="", reasoning="")
     assert response.status_code == 200
     assert message in response.content.decode()
     decision.refresh_from_db()
@@ -159,33 +159,33 @@ def test_history_rows_cannot_be_edited_or_deleted(decision, board_member):
     assert BoardDecisionHistory.objects.get().note == "Première lecture"
 
 
-def test_only_the_board_may_edit_decisions(decision, group_a, editor, member, superuser, login):
+def test_only_the_board_may_edit_decisions(decision, group_a, editor, member, superuser, as_user):
     for user in (group_a.facilitator, group_a.people[0], editor):
-        client = login(user)
+        client = as_user(user)
         assert client.get(edit_url(decision)).status_code in (302, 403), user.username
         client.post(edit_url(decision), {"status": S.UNDER_ANALYSIS})
         decision.refresh_from_db()
         assert decision.status == S.RECEIVED
-    assert login(member).get(edit_url(decision)).status_code == 302
-    assert login(superuser).get(edit_url(decision)).status_code == 200
+    assert as_user(member).get(edit_url(decision)).status_code == 302
+    assert as_user(superuser).get(edit_url(decision)).status_code == 200
 
 
-def test_the_board_liaison_of_a_group_edits_as_a_board_member(decision, group_a, login):
+def test_the_board_liaison_of_a_group_edits_as_a_board_member(decision, group_a, as_user):
     """The liaison sits on the board: the right comes from the board group, not from the group."""
-    assert login(group_a.liaison).get(edit_url(decision)).status_code == 200
+    assert as_user(group_a.liaison).get(edit_url(decision)).status_code == 200
 
 
-def test_decisions_cannot_be_created_or_deleted_in_the_admin(decision, board_member, login):
-    client = login(board_member)
+def test_decisions_cannot_be_created_or_deleted_in_the_admin(decision, board_member, as_user):
+    client = as_user(board_member)
     assert client.get("/admin/workinggroups/boarddecision/create/").status_code in (302, 403)
     assert client.get(f"/admin/workinggroups/boarddecision/delete/{decision.pk}/").status_code in (302, 403)
     assert BoardDecision.objects.filter(pk=decision.pk).exists()
 
 
-def test_the_board_lists_filters_searches_and_exports(decision, group_b, board_member, login):
+def test_the_board_lists_filters_searches_and_exports(decision, group_b, board_member, as_user):
     other = RecommendationPageFactory(parent=group_b, number=30, title="Publier les comptes", live=False)
     other.save_revision().publish()
-    client = login(board_member)
+    client = as_user(board_member)
     listing = client.get("/admin/workinggroups/boarddecision/", {"working_group__id__exact": group_b.pk})
     html = listing.content.decode()
     assert "Publier les comptes" in html and "Créer un comité éthique permanent" not in html
@@ -203,10 +203,10 @@ def test_the_board_lists_filters_searches_and_exports(decision, group_b, board_m
 
 
 def test_tracker_filters_by_status_and_home_counts_per_status(
-    decision, board_member, member, login, programme, home
+    decision, board_member, member, as_user, programme, home
 ):
     decision.change_status(S.UNDER_ANALYSIS, board_member)
-    client = login(member)
+    client = as_user(member)
     tracker = programme.url + programme.reverse_subpage("tracker")
     assert (
         "Créer un comité éthique permanent"
@@ -220,9 +220,9 @@ def test_tracker_filters_by_status_and_home_counts_per_status(
     assert "En cours d&#x27;analyse" in home_html
 
 
-def test_a_recommendation_with_a_decision_is_not_deleted(decision, superuser, login):
+def test_a_recommendation_with_a_decision_is_not_deleted(decision, superuser, as_user):
     page = decision.recommendation
-    client = login(superuser)
+    client = as_user(superuser)
     response = client.post(f"/admin/pages/{page.pk}/delete/")
     assert response.status_code == 302
     assert type(page).objects.filter(pk=page.pk).exists()

@@ -82,23 +82,21 @@ def demo(loaded_demo, db, settings):
     settings.DEBUG = True
 
 
-def test_demo_password_comes_from_the_environment(db, settings, monkeypatch, client):
-    settings.DEBUG = True
-    monkeypatch.setenv("DEMO_PASSWORD", "autre-secret")
-    call_command("load_demo", stdout=StringIO())
-    assert client.login(username="membre", password="autre-secret")
-    assert not client.login(username="membre", password="demo")
-
-
-def test_demo_refuses_to_run_without_debug_unless_forced(db, settings):
+def test_demo_refuses_to_run_without_debug_unless_forced_and_takes_its_password_from_the_environment(
+    db, settings, monkeypatch, client
+):
     settings.DEBUG = False
+    monkeypatch.setenv("DEMO_PASSWORD", "autre-secret")
     with pytest.raises(CommandError, match="--force"):
         call_command("load_demo")
     assert not ProgrammePage.objects.exists()
     call_command("load_demo", "--force", stdout=StringIO())
     assert ProgrammePage.objects.exists()
+    assert client.login(username="membre", password="autre-secret")
+    assert not client.login(username="membre", password="demo")
 
 
+@pytest.mark.xdist_group("loaded demo")  # one load per class: keep it on one worker
 class TestTheLoadedDemo:
     """Tests that read the demo, or write only in their own savepoint: one load for them all."""
 

@@ -57,8 +57,8 @@ def test_role_changed_keeps_the_person_and_changes_who_facilitates(group_a):
     assert facilitators == {"animateur-ethique", "membre-ethique-1"}
 
 
-def test_members_removed_from_the_page_editor_lose_the_group_when_published(group_a, superuser, login):
-    client = login(superuser)
+def test_members_removed_from_the_page_editor_lose_the_group_when_published(group_a, superuser, as_user):
+    client = as_user(superuser)
     data = edit_form_data(client, group_a)
     for i in inline_rows(data, "memberships"):
         if data[f"memberships-{i}-user"] == str(group_a.people[1].pk):
@@ -72,9 +72,9 @@ def test_members_removed_from_the_page_editor_lose_the_group_when_published(grou
     assert "recrue" in members and "membre-ethique-2" not in members
 
 
-def test_a_draft_does_not_change_the_group_until_published(group_a, superuser, login):
+def test_a_draft_does_not_change_the_group_until_published(group_a, superuser, as_user):
     """Memberships are part of the page: a draft (awaiting moderation) changes nothing yet."""
-    client = login(superuser)
+    client = as_user(superuser)
     data = edit_form_data(client, group_a)
     add_inline_row(
         data, "memberships", user=UserFactory(username="en-attente").pk, role="member", profile="user"

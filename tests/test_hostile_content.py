@@ -54,9 +54,9 @@ def assert_escaped(html, where):
 
 
 @pytest.fixture
-def hostile(group_a, group_b, editor, member, superuser, login):
+def hostile(group_a, group_b, editor, member, superuser, as_user):
     """Payloads in a title, rich text, StreamField blocks, a comment, a note, a reason and a file name."""
-    client = login(editor)
+    client = as_user(editor)
     url, data = create_form_data(client, group_a, MeetingReportPage)
     data.update(
         {
@@ -86,13 +86,13 @@ def hostile(group_a, group_b, editor, member, superuser, login):
     return {"report": report, "programme": programme, "minutes": minutes}
 
 
-def test_member_pages_show_payloads_as_text(hostile, group_a, member, login):
-    act(login(group_a.facilitator), hostile["report"], "approve")
-    board = login(type(member).objects.get(username="conseil-ethique"))
+def test_member_pages_show_payloads_as_text(hostile, group_a, member, as_user):
+    act(as_user(group_a.facilitator), hostile["report"], "approve")
+    board = as_user(type(member).objects.get(username="conseil-ethique"))
     act(board, hostile["report"], "approve")
     report = MeetingReportPage.objects.get(pk=hostile["report"].pk)
     assert report.live
-    client = login(group_a.people[0])
+    client = as_user(group_a.people[0])
     for url in (
         "/",
         hostile["programme"].url,
@@ -108,9 +108,9 @@ def test_member_pages_show_payloads_as_text(hostile, group_a, member, login):
     assert "&lt;script&gt;alert(&#x27;xss1&#x27;)&lt;/script&gt;" in page  # there, as text
 
 
-def test_admin_listings_dashboard_and_forms_show_payloads_as_text(hostile, group_a, board_member, login):
+def test_admin_listings_dashboard_and_forms_show_payloads_as_text(hostile, group_a, board_member, as_user):
     for user in (group_a.facilitator, board_member):
-        client = login(user)
+        client = as_user(user)
         for url in (
             "/admin/",
             f"/admin/pages/{group_a.pk}/",
@@ -132,10 +132,10 @@ def test_admin_listings_dashboard_and_forms_show_payloads_as_text(hostile, group
                 assert_escaped(body, f"{user.username} {url}")
 
 
-def test_emails_carry_payloads_as_text(hostile, group_a, member, login):
+def test_emails_carry_payloads_as_text(hostile, group_a, member, as_user):
     mail.outbox.clear()
-    act(login(group_a.facilitator), hostile["report"], "reject", comment=HOSTILE)
-    client = login(member)
+    act(as_user(group_a.facilitator), hostile["report"], "reject", comment=HOSTILE)
+    client = as_user(member)
     client.post(
         "/documents/acces/demander/",
         {"groupe": group_a.pk, "reason": f"Pour lire {HOSTILE}"},
@@ -146,8 +146,8 @@ def test_emails_carry_payloads_as_text(hostile, group_a, member, login):
             assert_escaped(html, f"email {message.subject}")
 
 
-def test_a_javascript_link_is_not_stored_as_a_link(group_a, editor, login):
-    client = login(editor)
+def test_a_javascript_link_is_not_stored_as_a_link(group_a, editor, as_user):
+    client = as_user(editor)
     url, data = create_form_data(client, group_a, MeetingReportPage)
     content = {
         "blocks": [
@@ -184,8 +184,8 @@ def test_a_javascript_link_is_not_stored_as_a_link(group_a, editor, login):
     assert "javascript:" not in stored
 
 
-def test_a_hostile_file_name_is_cleaned_and_shown_escaped(group_a, login):
-    client = login(group_a.facilitator)
+def test_a_hostile_file_name_is_cleaned_and_shown_escaped(group_a, as_user):
+    client = as_user(group_a.facilitator)
     response = client.post(
         "/admin/documents/add/",
         {

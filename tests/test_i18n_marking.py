@@ -198,9 +198,11 @@ OPERATOR_CALLS = {
     "NotImplementedError",
 }
 #: Modules that hold content or operator tools, not interface text: the demo content (French
-#: content, like any page an editor writes), scale data, management commands, backups, settings.
+#: content, like any page an editor writes), scale data, management commands, backups, settings,
+#: and each app's content.py (why a model changes, or not, what members see: for maintainers).
 NOT_INTERFACE = (
     "migrations",
+    "content.py",
     "demo",
     "demo.py",
     "scale_data.py",

@@ -42,24 +42,24 @@ def test_a_tampered_restriction_is_repaired(group_a):
     assert restriction.restriction_type == "groups" and restriction.groups.count() == 2
 
 
-def test_sub_collections_inherit_the_restriction(group_a, member, login):
+def test_sub_collections_inherit_the_restriction(group_a, member, as_user):
     sub = collection_for_group(group_a).add_child(instance=Collection(name="Annexes"))
     annex = make_minutes(group_a, title="Annexe", filename="annexe.pdf")
     annex.collection = sub
     annex.save()
-    assert login(member).get(annex.url).status_code == 403
-    assert login(group_a.people[0]).get(annex.url).status_code == 200
+    assert as_user(member).get(annex.url).status_code == 403
+    assert as_user(group_a.people[0]).get(annex.url).status_code == 200
 
 
-def test_deleting_a_group_page_archives_its_minutes_for_the_board(group_a, board_member, login):
+def test_deleting_a_group_page_archives_its_minutes_for_the_board(group_a, board_member, as_user):
     minutes = make_minutes(group_a)
     member_of_a = group_a.people[0]
     group_a.delete()
     minutes = LibraryDocument.objects.get(pk=minutes.pk)  # still here
     assert minutes.collection.get_parent().name == ARCHIVES
     assert MinutesCollection.objects.get(collection=minutes.collection).archived
-    assert login(member_of_a).get(minutes.url).status_code == 403  # fails closed
-    assert login(board_member).get(minutes.url).status_code == 200
+    assert as_user(member_of_a).get(minutes.url).status_code == 403  # fails closed
+    assert as_user(board_member).get(minutes.url).status_code == 200
 
 
 def test_a_collection_holding_documents_is_never_deleted(group_a):
@@ -69,27 +69,27 @@ def test_a_collection_holding_documents_is_never_deleted(group_a):
     assert LibraryDocument.objects.filter(pk=minutes.pk).exists()
 
 
-def test_the_admin_refuses_to_delete_a_minutes_collection_even_empty(group_a, superuser, login):
+def test_the_admin_refuses_to_delete_a_minutes_collection_even_empty(group_a, superuser, as_user):
     collection = collection_for_group(group_a)
-    client = login(superuser)
+    client = as_user(superuser)
     client.post(f"/admin/collections/delete/{collection.pk}/")
     assert Collection.objects.filter(pk=collection.pk).exists()
 
 
-def test_deleting_the_groups_django_group_fails_closed(group_a, board_member, login):
+def test_deleting_the_groups_django_group_fails_closed(group_a, board_member, as_user):
     minutes = make_minutes(group_a)
     member_of_a = group_a.people[0]
     Group.objects.filter(pk=group_a.django_group_id).delete()
     assert LibraryDocument.objects.filter(pk=minutes.pk).exists()
-    assert login(member_of_a).get(minutes.url).status_code == 403
-    assert login(board_member).get(minutes.url).status_code == 200
+    assert as_user(member_of_a).get(minutes.url).status_code == 403
+    assert as_user(board_member).get(minutes.url).status_code == 200
 
 
-def test_deleting_the_board_group_fails_closed_too(group_a, board_member, login):
+def test_deleting_the_board_group_fails_closed_too(group_a, board_member, as_user):
     minutes = make_minutes(group_a)
     Group.objects.filter(name="Conseil d'administration").delete()
-    assert login(board_member).get(minutes.url).status_code == 403
-    assert login(group_a.people[0]).get(minutes.url).status_code == 200
+    assert as_user(board_member).get(minutes.url).status_code == 403
+    assert as_user(group_a.people[0]).get(minutes.url).status_code == 200
 
 
 def test_a_new_group_in_a_new_programme_gets_its_own_collection(home):

@@ -48,8 +48,8 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_member_reads_every_page_type_in_french(tree, member, login, name):
-    client = login(member)
+def test_member_reads_every_page_type_in_french(tree, member, as_user, name):
+    client = as_user(member)
     response = client.get(urls(tree)[name])
     assert response.status_code == 200
     html = response.content.decode()
@@ -85,8 +85,8 @@ def test_unknown_urls_and_the_document_server_also_require_login(tree):
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
 
 
-def test_breadcrumbs_lead_back_to_home(tree, member, login):
-    html = login(member).get(urls(tree)["report"]).content.decode()
+def test_breadcrumbs_lead_back_to_home(tree, member, as_user):
+    html = as_user(member).get(urls(tree)["report"]).content.decode()
     crumbs = html[html.index('aria-label="Fil d’Ariane"') :]
     crumbs = crumbs[: crumbs.index("</nav>")]
     assert ">Accueil<" in crumbs
@@ -95,11 +95,11 @@ def test_breadcrumbs_lead_back_to_home(tree, member, login):
     assert 'aria-current="page"' in crumbs
 
 
-def test_tracker_filters_by_group_and_tag(tree, group_b, member, login):
+def test_tracker_filters_by_group_and_tag(tree, group_b, member, as_user):
     other = RecommendationPageFactory(parent=group_b, title="Publier les comptes", number=8)
     other.tags.add("transparence")
     other.save_revision().publish()
-    client = login(member)
+    client = as_user(member)
     tracker = urls(tree)["tracker"]
 
     by_group = client.get(tracker, {"groupe": "finances"}).content.decode()
@@ -113,12 +113,12 @@ def test_tracker_filters_by_group_and_tag(tree, group_b, member, login):
     assert "Ce groupe n&#x27;existe pas dans ce programme" in unknown.content.decode()
 
 
-def test_tracker_paginates_and_keeps_the_filters(tree, member, login):
+def test_tracker_paginates_and_keeps_the_filters(tree, member, as_user):
     for number in range(100, 125):
         reco = RecommendationPageFactory(parent=tree["group"], number=number, title=f"Reco {number}")
         reco.tags.add("éthique")
         reco.save_revision().publish()
-    client = login(member)
+    client = as_user(member)
     first = client.get(urls(tree)["tracker"], {"tag": "ethique"}).content.decode()
     assert "Page 1 sur 2" in first
     assert "?tag=ethique&amp;page=2" in first
@@ -128,10 +128,10 @@ def test_tracker_paginates_and_keeps_the_filters(tree, member, login):
     assert client.get(urls(tree)["tracker"], {"page": "abc"}).status_code == 200
 
 
-def test_drafts_are_not_listed_to_members(tree, member, login):
+def test_drafts_are_not_listed_to_members(tree, member, as_user):
     draft = RecommendationPageFactory(parent=tree["group"], title="Brouillon secret", number=99, live=False)
     assert not draft.live
-    client = login(member)
+    client = as_user(member)
     for name in ("group", "tracker", "programme", "home"):
         assert "Brouillon secret" not in client.get(urls(tree)[name]).content.decode()
     assert client.get(draft.url or f"{tree['group'].url}{draft.slug}/").status_code == 404

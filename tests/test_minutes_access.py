@@ -109,8 +109,8 @@ def test_anonymous_is_sent_to_login(minutes):
 
 
 @pytest.mark.parametrize("role", sorted(MAY_OPEN))
-def test_serve_url_follows_the_matrix(roles, minutes, login, role):
-    response = login(roles[role]).get(minutes.url)
+def test_serve_url_follows_the_matrix(roles, minutes, as_user, role):
+    response = as_user(roles[role]).get(minutes.url)
     if MAY_OPEN[role]:
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
@@ -120,8 +120,10 @@ def test_serve_url_follows_the_matrix(roles, minutes, login, role):
 
 
 @pytest.mark.parametrize("role", sorted(MAY_OPEN))
-def test_member_pages_link_the_minutes_only_for_those_who_may_open_them(roles, report, minutes, login, role):
-    client = login(roles[role])
+def test_member_pages_link_the_minutes_only_for_those_who_may_open_them(
+    roles, report, minutes, as_user, role
+):
+    client = as_user(roles[role])
     report_html = client.get(report.url).content.decode()
     group_html = client.get(report.get_parent().url).content.decode()
     if MAY_OPEN[role]:
@@ -144,9 +146,9 @@ ADMIN_LISTINGS = [
 
 @pytest.mark.parametrize("role", sorted(MAY_OPEN))
 def test_admin_listings_choosers_and_api_hide_minutes_from_those_who_may_not_open_them(
-    roles, minutes, login, role
+    roles, minutes, as_user, role
 ):
-    client = login(roles[role])
+    client = as_user(roles[role])
     for url in ADMIN_LISTINGS:
         response = client.get(url)
         body = page_text(response) if response.status_code == 200 else ""
@@ -154,23 +156,25 @@ def test_admin_listings_choosers_and_api_hide_minutes_from_those_who_may_not_ope
             assert CANARY not in body, f"{role} sees the minutes in {url}"
 
 
-def test_those_in_the_group_find_their_minutes_in_the_admin(roles, minutes, login):
+def test_those_in_the_group_find_their_minutes_in_the_admin(roles, minutes, as_user):
     for role in ("facilitator", "member of the group", "board"):
-        client = login(roles[role])
+        client = as_user(roles[role])
         assert CANARY in client.get("/admin/documents/").content.decode(), role
         assert CANARY in page_text(client.get("/admin/documents/chooser/")), role
 
 
-def test_an_editor_finds_the_minutes_they_uploaded_to_link_them_but_cannot_open_them(group_a, editor, login):
+def test_an_editor_finds_the_minutes_they_uploaded_to_link_them_but_cannot_open_them(
+    group_a, editor, as_user
+):
     uploaded = make_minutes(
         group_a, title="PV envoyé par l'éditeur", filename="pv-editeur.pdf", uploader=editor
     )
-    client = login(editor)
+    client = as_user(editor)
     assert "PV envoyé par l&#x27;éditeur" in page_text(client.get("/admin/documents/chooser/"))
     assert client.get(uploaded.url).status_code == 403
 
 
-def test_a_grant_opens_exactly_what_was_granted(group_a, group_b, board_member, member, login):
+def test_a_grant_opens_exactly_what_was_granted(group_a, group_b, board_member, member, as_user):
     granted = make_minutes(group_a, title="PV accordé", filename="pv-1.pdf")
     other_in_a = make_minutes(group_a, title="Autre PV du groupe", filename="pv-2.pdf")
     in_b = make_minutes(group_b, title="PV d'un autre groupe", filename="pv-3.pdf")
@@ -178,8 +182,8 @@ def test_a_grant_opens_exactly_what_was_granted(group_a, group_b, board_member, 
         requester=member, working_group=group_a, document=granted, reason="Lecture."
     )
     request.grant(board_member)
-    client = login(member)
+    client = as_user(member)
     assert client.get(granted.url).status_code == 200
     assert client.get(other_in_a.url).status_code == 403
     assert client.get(in_b.url).status_code == 403
-    assert login(UserFactory(username="voisin")).get(granted.url).status_code == 403
+    assert as_user(UserFactory(username="voisin")).get(granted.url).status_code == 403

@@ -17,8 +17,8 @@ def minutes(group_a):
     return make_minutes(group_a, title="PV d'été", filename="procès-verbal été 2018.pdf")
 
 
-def test_an_allowed_download_is_a_private_attachment(minutes, group_a, login):
-    response = login(group_a.people[0]).get(minutes.url)
+def test_an_allowed_download_is_a_private_attachment(minutes, group_a, as_user):
+    response = as_user(group_a.people[0]).get(minutes.url)
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
@@ -33,15 +33,15 @@ def test_an_allowed_download_is_a_private_attachment(minutes, group_a, login):
     assert response["ETag"] == f'"{minutes.file_hash}"'
 
 
-def test_an_allowed_person_gets_not_modified_for_an_unchanged_file(minutes, group_a, login):
-    client = login(group_a.people[0])
+def test_an_allowed_person_gets_not_modified_for_an_unchanged_file(minutes, group_a, as_user):
+    client = as_user(group_a.people[0])
     response = client.get(minutes.url, headers={"If-None-Match": f'"{minutes.file_hash}"'})
     assert response.status_code == 304
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_a_denied_request_reveals_nothing_about_the_file(minutes, member, login):
-    client = login(member)
+def test_a_denied_request_reveals_nothing_about_the_file(minutes, member, as_user):
+    client = as_user(member)
     answers = [
         client.get(minutes.url),
         client.get(minutes.url, headers={"If-None-Match": f'"{minutes.file_hash}"'}),
@@ -74,22 +74,22 @@ def test_the_file_has_no_media_url_and_sits_outside_media_root(minutes):
     assert minutes.url.startswith(f"/documents/{minutes.pk}/")
 
 
-def test_the_media_url_of_a_document_is_not_served(minutes, group_a, login, settings):
-    client = login(group_a.people[0])
+def test_the_media_url_of_a_document_is_not_served(minutes, group_a, as_user, settings):
+    client = as_user(group_a.people[0])
     for url in (f"/media/{minutes.file.name}", f"/media/documents/{minutes.filename}"):
         assert client.get(url).status_code == 404
 
 
-def test_a_wrong_file_name_is_not_found_for_those_allowed(minutes, group_a, login):
-    assert login(group_a.people[0]).get(f"/documents/{minutes.pk}/autre.pdf").status_code == 404
+def test_a_wrong_file_name_is_not_found_for_those_allowed(minutes, group_a, as_user):
+    assert as_user(group_a.people[0]).get(f"/documents/{minutes.pk}/autre.pdf").status_code == 404
 
 
-def test_posting_to_a_document_is_refused(minutes, group_a, login):
-    assert login(group_a.people[0]).post(minutes.url).status_code == 405
+def test_posting_to_a_document_is_refused(minutes, group_a, as_user):
+    assert as_user(group_a.people[0]).post(minutes.url).status_code == 405
 
 
-def test_every_download_is_logged_with_a_hashed_address(minutes, group_a, login, settings):
-    client = login(group_a.people[0])
+def test_every_download_is_logged_with_a_hashed_address(minutes, group_a, as_user, settings):
+    client = as_user(group_a.people[0])
     client.get(minutes.url, REMOTE_ADDR="203.0.113.7")
     entry = DownloadLogEntry.objects.get()
     assert entry.user == group_a.people[0]
@@ -101,14 +101,14 @@ def test_every_download_is_logged_with_a_hashed_address(minutes, group_a, login,
     assert DownloadLogEntry.objects.order_by("-pk").first().ip_hash == ""
 
 
-def test_downloads_are_not_usages_of_the_document(minutes, group_a, login, django_assert_max_num_queries):
+def test_downloads_are_not_usages_of_the_document(minutes, group_a, as_user, django_assert_max_num_queries):
     """A download is logged, not indexed as a reference to the document: the document's
     "usage" in the admin does not grow with every download, and a download costs the same
     few queries (Wagtail's reference index added four more per download)."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import ReferenceIndex
 
-    client = login(group_a.people[0])
+    client = as_user(group_a.people[0])
     client.get(minutes.url)
     with django_assert_max_num_queries(10):
         assert client.get(minutes.url).status_code == 200
@@ -118,26 +118,26 @@ def test_downloads_are_not_usages_of_the_document(minutes, group_a, login, djang
     assert ReferenceIndex.get_references_to(minutes).count() == 0
 
 
-def test_a_failing_log_never_stops_a_download(minutes, group_a, login, monkeypatch):
+def test_a_failing_log_never_stops_a_download(minutes, group_a, as_user, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database unavailable")
 
     monkeypatch.setattr(DownloadLogEntry.objects, "create", broken)
-    response = login(group_a.people[0]).get(minutes.url)
+    response = as_user(group_a.people[0]).get(minutes.url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
-def test_the_board_reads_the_log_and_exports_it_others_cannot(minutes, group_a, board_member, login):
-    login(group_a.people[0]).get(minutes.url)
-    board = login(board_member)
+def test_the_board_reads_the_log_and_exports_it_others_cannot(minutes, group_a, board_member, as_user):
+    as_user(group_a.people[0]).get(minutes.url)
+    board = as_user(board_member)
     listing = board.get("/admin/documents/downloadlogentry/")
     assert listing.status_code == 200
     assert "PV d&#x27;été" in listing.content.decode()
     export = board.get("/admin/documents/downloadlogentry/", {"export": "csv"})
     assert "PV d'été" in b"".join(export.streaming_content).decode()
     for user in (group_a.facilitator, group_a.people[0]):
-        assert login(user).get("/admin/documents/downloadlogentry/").status_code in (302, 403)
+        assert as_user(user).get("/admin/documents/downloadlogentry/").status_code in (302, 403)
 
 
 def test_replacing_a_file_keeps_nothing_public(group_a, minutes):

@@ -38,37 +38,37 @@ def queries_for(client, url):
     return len(captured), response.content.decode()
 
 
-def test_each_reviewer_sees_exactly_their_queue(group_a, group_b, editor, board_member, login):
+def test_each_reviewer_sees_exactly_their_queue(group_a, group_b, editor, board_member, as_user):
     pending(group_a, editor, 3)
     pending(group_b, editor, 2, at_board=True)
 
-    facilitator_a = login(group_a.facilitator).get("/admin/moderation/").content.decode()
+    facilitator_a = as_user(group_a.facilitator).get("/admin/moderation/").content.decode()
     assert sorted(titles(facilitator_a)) == [f"Brouillon ethique {n:03d}" for n in range(3)]
     assert "3 pages attendent votre relecture" in facilitator_a
 
     # Group B's pages are with the board already: B's facilitator has nothing left to do.
-    facilitator_b = login(group_b.facilitator).get("/admin/moderation/").content.decode()
+    facilitator_b = as_user(group_b.facilitator).get("/admin/moderation/").content.decode()
     assert titles(facilitator_b) == [] and "Rien à relire" in facilitator_b
 
-    board = login(board_member).get("/admin/moderation/").content.decode()
+    board = as_user(board_member).get("/admin/moderation/").content.decode()
     assert sorted(titles(board)) == ["Brouillon finances 000", "Brouillon finances 001"]
     assert "Les outils financiers" in board  # the group column
 
 
-def test_people_without_a_queue_see_nothing_and_no_menu(group_a, editor, member, login):
+def test_people_without_a_queue_see_nothing_and_no_menu(group_a, editor, member, as_user):
     pending(group_a, editor, 2)
-    editor_client = login(editor)
+    editor_client = as_user(editor)
     response = editor_client.get("/admin/moderation/")
     assert response.status_code == 200 and titles(response.content.decode()) == []
     assert "/admin/moderation/" not in editor_client.get("/admin/").content.decode()  # no menu item
-    assert "/admin/moderation/" in login(group_a.facilitator).get("/admin/").content.decode()
+    assert "/admin/moderation/" in as_user(group_a.facilitator).get("/admin/").content.decode()
     # A member who is not in the admin is sent to the login page, as for the rest of the admin.
-    assert login(member).get("/admin/moderation/").status_code == 302
+    assert as_user(member).get("/admin/moderation/").status_code == 302
 
 
-def test_oldest_first_paginated_with_the_same_queries_on_every_page(group_a, editor, login):
+def test_oldest_first_paginated_with_the_same_queries_on_every_page(group_a, editor, as_user):
     pending(group_a, editor, PER_PAGE + 10)
-    client = login(group_a.facilitator)
+    client = as_user(group_a.facilitator)
     count_1, first = queries_for(client, "/admin/moderation/")
     count_2, second = queries_for(client, "/admin/moderation/?p=2")
     assert titles(first) == [f"Brouillon ethique {n:03d}" for n in range(PER_PAGE)]  # the oldest first
@@ -78,11 +78,11 @@ def test_oldest_first_paginated_with_the_same_queries_on_every_page(group_a, edi
     assert titles(newest)[0] == f"Brouillon ethique {PER_PAGE + 9:03d}"
 
 
-def test_filters_by_group_and_type(group_a, group_b, editor, board_member, login):
+def test_filters_by_group_and_type(group_a, group_b, editor, board_member, as_user):
     pending(group_a, editor, 2, at_board=True)
     pending(group_b, editor, 1, at_board=True)
     pending(group_b, editor, 1, start=5, model=RecommendationPageFactory, at_board=True)
-    client = login(board_member)
+    client = as_user(board_member)
     by_group = client.get(f"/admin/moderation/?group={group_b.pk}").content.decode()
     assert sorted(titles(by_group)) == ["Brouillon finances 000", "Brouillon finances 005"]
     by_type = client.get(f"/admin/moderation/?group={group_b.pk}&type=recommendation").content.decode()
@@ -93,8 +93,8 @@ def test_filters_by_group_and_type(group_a, group_b, editor, board_member, login
     assert client.get("/admin/moderation/?group=999999&type=nonsense&p=abc").status_code == 200
 
 
-def test_the_query_count_does_not_grow_with_the_queue(group_a, editor, login):
-    client = login(group_a.facilitator)
+def test_the_query_count_does_not_grow_with_the_queue(group_a, editor, as_user):
+    client = as_user(group_a.facilitator)
     pending(group_a, editor, 3)
     client.get("/admin/moderation/")
     small, _ = queries_for(client, "/admin/moderation/")
@@ -103,8 +103,8 @@ def test_the_query_count_does_not_grow_with_the_queue(group_a, editor, login):
     assert small == large, f"{small} queries with 3 pages waiting, {large} with 43"
 
 
-def test_the_dashboard_shows_the_latest_few_with_the_total_and_a_link(group_a, editor, login):
-    client = login(group_a.facilitator)
+def test_the_dashboard_shows_the_latest_few_with_the_total_and_a_link(group_a, editor, as_user):
+    client = as_user(group_a.facilitator)
     pending(group_a, editor, DASHBOARD_ROWS + 2)
     client.get("/admin/")
     few, _ = queries_for(client, "/admin/")
@@ -119,17 +119,17 @@ def test_the_dashboard_shows_the_latest_few_with_the_total_and_a_link(group_a, e
     )
 
 
-def test_the_editors_panel_is_short_too(group_a, editor, login):
+def test_the_editors_panel_is_short_too(group_a, editor, as_user):
     pending(group_a, editor, DASHBOARD_ROWS + 3)
-    dashboard = login(editor).get("/admin/").content.decode()
+    dashboard = as_user(editor).get("/admin/").content.decode()
     assert len(titles(dashboard)) == DASHBOARD_ROWS
     assert "Et 3 autres pages en cours de relecture" in dashboard
 
 
 @pytest.mark.parametrize("who", ["facilitator of B", "member of A"])
-def test_the_listing_never_shows_someone_elses_queue(group_a, group_b, editor, login, who):
+def test_the_listing_never_shows_someone_elses_queue(group_a, group_b, editor, as_user, who):
     pending(group_a, editor, 2)
     user = group_b.facilitator if who == "facilitator of B" else group_a.people[0]
-    html = login(user).get("/admin/moderation/").content.decode()
+    html = as_user(user).get("/admin/moderation/").content.decode()
     assert titles(html) == []
     assert "Le comité éthique" not in html  # not even in the group filter

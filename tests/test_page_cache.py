@@ -56,18 +56,18 @@ def get(client, url):
 
 @pytest.mark.parametrize("url", ["home", "group", "report", "programme", "search"])
 def test_warmed_by_the_board_read_by_a_member_no_restricted_text(
-    content, group_a, programme, board_member, member, login, url
+    content, group_a, programme, board_member, member, as_user, url
 ):
     urls = {"home": "/", "group": group_a.url, "report": content["report"].url, "programme": programme.url}
     urls["search"] = "/search/?q=CANARIPRIVE4471"
     url = urls[url]
-    board_response, board_html = get(login(board_member), url)
+    board_response, board_html = get(as_user(board_member), url)
     assert board_response["X-Page-Cache"] == "miss"
-    assert get(login(board_member), url)[0]["X-Page-Cache"] == "hit"  # stored
+    assert get(as_user(board_member), url)[0]["X-Page-Cache"] == "hit"  # stored
     if url != programme.url:
         assert any(text in board_html for text in RESTRICTED)  # the board's copy holds restricted text
 
-    member_response, member_html = get(login(member), url)
+    member_response, member_html = get(as_user(member), url)
     assert member_response.status_code == 200 and member_response["X-Page-Cache"] == "miss"
     if url == urls["search"]:  # the word they typed is shown back to them, never a result
         assert "0 résultat" in member_html and "Audition confidentielle" not in member_html
@@ -75,18 +75,18 @@ def test_warmed_by_the_board_read_by_a_member_no_restricted_text(
         assert not any(text in member_html for text in RESTRICTED)
 
 
-def test_a_private_page_is_never_served_from_the_cache_to_outsiders(content, board_member, member, login):
+def test_a_private_page_is_never_served_from_the_cache_to_outsiders(content, board_member, member, as_user):
     url = content["private"].url
-    assert get(login(board_member), url)[0].status_code == 200
-    response = login(member).get(url)
+    assert get(as_user(board_member), url)[0].status_code == 200
+    response = as_user(member).get(url)
     assert response.status_code in (302, 403) and PRIVATE not in response.content.decode()
 
 
-def test_people_with_the_same_rights_share_a_page_with_their_own_name_and_token(content, group_a, login):
+def test_people_with_the_same_rights_share_a_page_with_their_own_name_and_token(content, group_a, as_user):
     first = UserFactory(username="lecteur-1", first_name="Anne", last_name="Lecture")
     second = UserFactory(username="lecteur-2", first_name="Bruno", last_name="Relecture")
     url = content["report"].url
-    assert get(login(first), url)[0]["X-Page-Cache"] == "miss"
+    assert get(as_user(first), url)[0]["X-Page-Cache"] == "miss"
 
     client = Client(enforce_csrf_checks=True)
     client.post("/login/", {"username": second.username, "password": PASSWORD})  # no token: refused
@@ -114,8 +114,8 @@ def test_people_with_the_same_rights_share_a_page_with_their_own_name_and_token(
     assert AccessRequest.objects.filter(requester=second).count() == 1
 
 
-def test_a_message_is_shown_to_its_person_and_never_cached(content, group_a, member, login):
-    client = login(member)
+def test_a_message_is_shown_to_its_person_and_never_cached(content, group_a, member, as_user):
+    client = as_user(member)
     url = content["report"].url
     get(client, url)
     client.post(
@@ -127,7 +127,7 @@ def test_a_message_is_shown_to_its_person_and_never_cached(content, group_a, mem
     # The pending request is shown to them on the next visit, from their own copy.
     response, html = get(client, url)
     assert "est en attente de réponse" in html
-    _other, other_html = get(login(UserFactory(username="autre-membre")), url)
+    _other, other_html = get(as_user(UserFactory(username="autre-membre")), url)
     assert "Votre demande est envoyée" not in other_html and "en attente de réponse" not in other_html
 
 
@@ -161,10 +161,10 @@ def add_a_member(group):
     ids=["publish", "unpublish", "board decision", "membership"],
 )
 def test_a_change_is_visible_on_the_next_request(
-    content, group_a, member, login, change, where, text, appears
+    content, group_a, member, as_user, change, where, text, appears
 ):
     url = content["recommendation"].url if where == "recommendation" else group_a.url
-    client = login(member)
+    client = as_user(member)
     assert (text in get(client, url)[1].lower()) is not appears
     assert get(client, url)[0]["X-Page-Cache"] == "hit"
     change(content, group_a)
@@ -173,9 +173,9 @@ def test_a_change_is_visible_on_the_next_request(
     assert (text in html.lower()) is appears
 
 
-def test_leaving_a_group_closes_its_minutes_at_once(content, group_a, login):
+def test_leaving_a_group_closes_its_minutes_at_once(content, group_a, as_user):
     person = group_a.people[0]
-    client = login(person)
+    client = as_user(person)
     url = content["report"].url
     assert "Télécharger le procès-verbal" in get(client, url)[1]
     WorkingGroupMembership.objects.filter(page=group_a, user=person).delete()
@@ -184,7 +184,9 @@ def test_leaving_a_group_closes_its_minutes_at_once(content, group_a, login):
     assert "Télécharger le procès-verbal" not in html and "disponible sur demande" in html
 
 
-def test_a_granted_access_that_expires_closes_the_cached_page(content, group_a, member, board_member, login):
+def test_a_granted_access_that_expires_closes_the_cached_page(
+    content, group_a, member, board_member, as_user
+):
     grant = AccessRequest.objects.create(
         requester=member,
         working_group=group_a,
@@ -195,7 +197,7 @@ def test_a_granted_access_that_expires_closes_the_cached_page(content, group_a, 
         decided_at=timezone.now(),
         expires_at=timezone.now() + datetime.timedelta(days=30),
     )
-    client = login(member)
+    client = as_user(member)
     url = content["report"].url
     assert "Télécharger le procès-verbal" in get(client, url)[1]
     assert get(client, url)[0]["X-Page-Cache"] == "hit"
@@ -206,16 +208,16 @@ def test_a_granted_access_that_expires_closes_the_cached_page(content, group_a, 
     assert "Télécharger le procès-verbal" not in html and "disponible sur demande" in html
 
 
-def test_people_who_use_the_admin_get_their_own_copy(content, group_a, login):
+def test_people_who_use_the_admin_get_their_own_copy(content, group_a, as_user):
     first, second = group_a.people[0], group_a.people[1]  # same groups, both may draft in the admin
     url = content["report"].url
-    assert get(login(first), url)[0]["X-Page-Cache"] == "miss"
-    assert get(login(second), url)[0]["X-Page-Cache"] == "miss"
-    assert get(login(second), url)[0]["X-Page-Cache"] == "hit"
+    assert get(as_user(first), url)[0]["X-Page-Cache"] == "miss"
+    assert get(as_user(second), url)[0]["X-Page-Cache"] == "miss"
+    assert get(as_user(second), url)[0]["X-Page-Cache"] == "hit"
 
 
-def test_a_hit_costs_a_few_queries_whatever_the_page(content, group_a, member, login):
-    client = login(member)
+def test_a_hit_costs_a_few_queries_whatever_the_page(content, group_a, member, as_user):
+    client = as_user(member)
     for url in ("/", group_a.url, content["report"].url):
         client.get(url)
         with CaptureQueriesContext(connection) as captured:
@@ -224,9 +226,9 @@ def test_a_hit_costs_a_few_queries_whatever_the_page(content, group_a, member, l
         assert len(captured) <= 10, "\n".join(query["sql"][:120] for query in captured)
 
 
-def test_a_facilitator_role_change_changes_what_is_cached(content, group_a, member, login):
+def test_a_facilitator_role_change_changes_what_is_cached(content, group_a, member, as_user):
     """Becoming a facilitator is a change of rights: the next page is rendered for the new rights."""
-    client = login(member)
+    client = as_user(member)
     url = group_a.url
     assert MINUTES not in get(client, url)[1]
     add_membership(group_a, member, MembershipRole.FACILITATOR, "staff")

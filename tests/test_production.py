@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
 from intranet.logging import JSONFormatter
@@ -16,22 +17,23 @@ from .factories import make_minutes
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_member_pages_get_a_strict_content_security_policy(member, login, home):
-    policy = login(member).get("/")["Content-Security-Policy"]
+def test_member_pages_get_a_strict_content_security_policy(member, as_user, home):
+    policy = as_user(member).get("/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
     assert "object-src 'none'" in policy
 
 
-def test_the_admin_gets_its_own_same_origin_policy(editor, login, home):
-    policy = login(editor).get("/admin/")["Content-Security-Policy"]
+def test_the_admin_gets_its_own_same_origin_policy(editor, as_user, home):
+    policy = as_user(editor).get("/admin/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'self'" in policy
 
 
-def test_documents_keep_their_sandbox_policy(group_a, login):
+def test_documents_keep_their_sandbox_policy(group_a, as_user):
     minutes = make_minutes(group_a)
     assert (
-        login(group_a.people[0]).get(minutes.url)["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        as_user(group_a.people[0]).get(minutes.url)["Content-Security-Policy"]
+        == "default-src 'none'; sandbox"
     )
 
 
@@ -60,10 +62,10 @@ def test_health_check_accepts_only_get(db):
     assert Client().post("/healthz").status_code == 405
 
 
-def test_shared_passwords_are_off_for_pages_and_collections(group_a, superuser, login, settings):
+def test_shared_passwords_are_off_for_pages_and_collections(group_a, superuser, as_user, settings):
     assert settings.WAGTAIL_PRIVATE_PAGE_OPTIONS == {"SHARED_PASSWORDS": False}
     assert settings.WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS == {"SHARED_PASSWORDS": False}
-    form = login(superuser).get(f"/admin/pages/{group_a.pk}/privacy/").content.decode()
+    form = as_user(superuser).get(f"/admin/pages/{group_a.pk}/privacy/").content.decode()
     assert 'value="password"' not in form
 
 
@@ -86,6 +88,7 @@ def test_logs_are_one_json_object_per_line():
     assert "\n" not in line
 
 
+@pytest.mark.slow
 def test_deploy_checks_pass_under_production_settings():
     env = {
         **os.environ,

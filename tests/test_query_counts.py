@@ -36,9 +36,9 @@ def fill(group, start, count):
         pytest.param(lambda p, g: "/", id="home page"),
     ],
 )
-def test_query_count_does_not_grow_with_children(programme, group_a, member, login, url_for, settings):
+def test_query_count_does_not_grow_with_children(programme, group_a, member, as_user, url_for, settings):
     settings.PAGE_CACHE_SECONDS = 0  # the rendering itself, not the page cache (tests/test_page_cache.py)
-    client = login(member)
+    client = as_user(member)
     url = url_for(programme, group_a)
     fill(group_a, 0, 5)
     client.get(url)  # warm per-process caches (site root paths, content types)

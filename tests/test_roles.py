@@ -75,14 +75,14 @@ def test_only_superusers_publish(superuser, group_a, editor, board_member):
         assert not group_a.permissions_for_user(user).can_publish(), user.username
 
 
-def test_a_plain_member_cannot_enter_the_admin(member, login):
-    response = login(member).get("/admin/")
+def test_a_plain_member_cannot_enter_the_admin(member, as_user):
+    response = as_user(member).get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 
 
-def test_a_group_member_creates_a_report_under_their_group_in_the_admin(group_a, group_b, login):
-    client = login(group_a.people[0])
+def test_a_group_member_creates_a_report_under_their_group_in_the_admin(group_a, group_b, as_user):
+    client = as_user(group_a.people[0])
     assert client.get(f"/admin/pages/add/workinggroups/meetingreportpage/{group_a.pk}/").status_code == 200
     refused = client.get(f"/admin/pages/add/workinggroups/meetingreportpage/{group_b.pk}/")
     assert refused.status_code in (302, 403)

@@ -76,43 +76,43 @@ def count_of(html):
     return int(match.group(1)) if match else None
 
 
-def test_the_search_box_is_on_every_page(content, member, login, group_a, home):
-    client = login(member)
+def test_the_search_box_is_on_every_page(content, member, as_user, group_a, home):
+    client = as_user(member)
     for url in ("/", group_a.url, content["report"].url, "/documents/acces/mes-demandes/"):
         html = client.get(url).content.decode()
         assert 'role="search"' in html and 'action="/search/"' in html, url
 
 
-def test_a_member_finds_reports_recommendations_and_groups_best_first(content, member, login):
-    html = results(login(member), q="charte éthique")
+def test_a_member_finds_reports_recommendations_and_groups_best_first(content, member, as_user):
+    html = results(as_user(member), q="charte éthique")
     assert count_of(html) >= 1
     assert html.index("Rédiger une <mark>charte</mark> <mark>éthique</mark>") > 0
     assert "Recommandation" in html and "Le comité éthique" in html  # type and group
 
 
-def test_accents_do_not_matter(content, member, login):
-    client = login(member)
+def test_accents_do_not_matter(content, member, as_user):
+    client = as_user(member)
     assert "Rédiger une" in results(client, q="ethique") and "Rédiger une" in results(client, q="ÉTHIQUE")
 
 
-def test_plurals_and_stems_match_on_postgresql(content, member, login):
+def test_plurals_and_stems_match_on_postgresql(content, member, as_user):
     if connection.vendor != "postgresql":
         pytest.skip("French stemming is PostgreSQL's; CI runs this on PostgreSQL")
-    client = login(member)
+    client = as_user(member)
     assert "Audition sur les" in results(client, q="recommandation")
     assert "Rédiger une" in results(client, q="chartes")
 
 
-def test_results_show_type_group_date_and_a_marked_excerpt(content, member, login):
-    html = results(login(member), q="recommandations")
+def test_results_show_type_group_date_and_a_marked_excerpt(content, member, as_user):
+    html = results(as_user(member), q="recommandations")
     assert "Compte rendu" in html
     assert "Les <mark>recommandations</mark> du comité." in html
     report = content["report"]
     assert report.date.strftime("%Y-%m-%d") in html
 
 
-def test_filters_by_type_group_and_tag_with_counts(content, member, login, group_a, group_b):
-    client = login(member)
+def test_filters_by_type_group_and_tag_with_counts(content, member, as_user, group_a, group_b):
+    client = as_user(member)
     everything = results(client, q="charte OR comptes OR recommandations")
     assert count_of(everything) == 0  # words are all required; "OR" is just a word here
     html = results(client, q="publier")
@@ -127,14 +127,14 @@ def test_filters_by_type_group_and_tag_with_counts(content, member, login, group
     assert "charte (1)" in results(client, q="éthique")
 
 
-def test_pagination_keeps_the_query_and_the_filters(group_a, member, login):
+def test_pagination_keeps_the_query_and_the_filters(group_a, member, as_user):
     for number in range(30):
         publish(
             RecommendationPageFactory(
                 parent=group_a, number=100 + number, title=f"Gouvernance partagée {number}", live=False
             )
         )
-    client = login(member)
+    client = as_user(member)
     first = results(client, q="gouvernance", type="recommandation")
     assert count_of(first) == 30
     assert "?q=gouvernance&amp;type=recommandation&amp;page=2" in first
@@ -160,13 +160,13 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("query", HOSTILE, ids=[f"query-{n}" for n in range(len(HOSTILE))])
-def test_hostile_queries_get_a_message_or_results_never_an_error(content, member, login, query):
-    html = results(login(member), q=query)
+def test_hostile_queries_get_a_message_or_results_never_an_error(content, member, as_user, query):
+    html = results(as_user(member), q=query)
     assert count_of(html) is not None or 'role="alert"' in html
 
 
-def test_an_over_long_query_is_explained(member, login, home):
-    assert "trop longue" in results(login(member), q="x" * 10_000)
+def test_an_over_long_query_is_explained(member, as_user, home):
+    assert "trop longue" in results(as_user(member), q="x" * 10_000)
 
 
 def test_anonymous_visitors_are_sent_to_login(home):
@@ -218,9 +218,9 @@ def people(group_a, group_b, member, editor, board_member, superuser):
     }
 
 
-def test_private_page_and_restricted_document_canaries(canaries, people, login):
+def test_private_page_and_restricted_document_canaries(canaries, people, as_user):
     for role, (user, sees_page, sees_document) in people.items():
-        client = login(user)
+        client = as_user(user)
         for word, visible in ((PRIVATE_WORD, sees_page), (DOCUMENT_WORD, sees_document)):
             html = results(client, q=word)
             assert count_of(html) == (1 if visible else 0), f"{role} / {word}"
@@ -234,13 +234,13 @@ def test_private_page_and_restricted_document_canaries(canaries, people, login):
                 ) + html.count(f"Recherche : {word}") + html.count(f'value="/search/?q={word}"'), role
 
 
-def test_restricted_pages_are_not_listed_to_those_outside_either(canaries, group_a, member, login):
-    html = login(member).get(group_a.url).content.decode()
+def test_restricted_pages_are_not_listed_to_those_outside_either(canaries, group_a, member, as_user):
+    html = as_user(member).get(group_a.url).content.decode()
     assert PRIVATE_WORD not in html
-    assert PRIVATE_WORD in login(group_a.people[0]).get(group_a.url).content.decode()
+    assert PRIVATE_WORD in as_user(group_a.people[0]).get(group_a.url).content.decode()
 
 
-def test_drafts_and_unpublished_pages_are_never_found(group_a, member, superuser, login):
+def test_drafts_and_unpublished_pages_are_never_found(group_a, member, superuser, as_user):
     draft = MeetingReportPageFactory(parent=group_a, title="Brouillon xylophonique", live=False)
     assert draft.live is False
     published = publish(MeetingReportPageFactory(parent=group_a, title="Publié xylophonique", live=False))
@@ -248,22 +248,22 @@ def test_drafts_and_unpublished_pages_are_never_found(group_a, member, superuser
     live_page.title = "Publié xylophonique avec brouillon marsupial"
     live_page.save_revision()  # a draft on top of a live page
     for user in (member, superuser):
-        client = login(user)
+        client = as_user(user)
         html = results(client, q="xylophonique")
         assert count_of(html) == 1 and "Brouillon" not in html
         assert count_of(results(client, q="marsupial")) == 0
     published.unpublish()
-    assert count_of(results(login(member), q="xylophonique")) == 0
+    assert count_of(results(as_user(member), q="xylophonique")) == 0
 
 
-def test_the_index_follows_publish_move_and_delete(home, member, login):
+def test_the_index_follows_publish_move_and_delete(home, member, as_user):
     programme = ProgrammePageFactory(parent=home)
     first, second = (
         WorkingGroupPageFactory(parent=programme, title="Alpha"),
         WorkingGroupPageFactory(parent=programme, title="Beta"),
     )
     page = publish(MeetingReportPageFactory(parent=first, title="Réunion ornithorynque", live=False))
-    client = login(member)
+    client = as_user(member)
     assert "Alpha (1)" in results(client, q="ornithorynque")
     page.move(second, pos="last-child")
     assert "Beta (1)" in results(client, q="ornithorynque")
@@ -275,7 +275,7 @@ def test_the_index_follows_publish_move_and_delete(home, member, login):
     assert count_of(results(client, q="pangolin")) == 0
 
 
-def test_each_facet_is_counted_with_the_other_filters(group_a, group_b, member, login):
+def test_each_facet_is_counted_with_the_other_filters(group_a, group_b, member, as_user):
     def tagged(page, *tags):
         page.tags.add(*tags)
         return publish(page)
@@ -291,7 +291,7 @@ def test_each_facet_is_counted_with_the_other_filters(group_a, group_b, member, 
     document.tags.add("budget")
 
     def facets(**params):
-        html = results(login(member), q="budget", **params)
+        html = results(as_user(member), q="budget", **params)
         return count_of(html), set(re.findall(r">([^<>()]+) \((\d+)\)", html))
 
     total, everything = facets()
@@ -323,7 +323,7 @@ def test_each_facet_is_counted_with_the_other_filters(group_a, group_b, member, 
     assert ("budget", "1") in by_group and ("audit", "1") not in by_group
 
 
-def test_the_group_filter_offers_the_groups_with_the_most_results(programme, member, login):
+def test_the_group_filter_offers_the_groups_with_the_most_results(programme, member, as_user):
     from search.engine import GROUP_FACETS
 
     from .factories import make_working_group
@@ -334,7 +334,7 @@ def test_the_group_filter_offers_the_groups_with_the_most_results(programme, mem
     for n, group in enumerate(groups):
         for k in range(1 + n % 3):
             publish(MeetingReportPageFactory(parent=group, title=f"Atelier {n}-{k}", live=False))
-    client = login(member)
+    client = as_user(member)
     html = results(client, q="atelier")
     offered = re.findall(r">Groupe (\d\d) \((\d+)\)<", html)
     assert len(offered) == GROUP_FACETS

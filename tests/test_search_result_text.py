@@ -34,7 +34,7 @@ def test_every_page_type_of_the_project_says_its_result_text_from_its_own_fields
         model._meta.get_field(name)  # raises FieldDoesNotExist for a renamed or misspelt field
 
 
-def test_each_result_shows_the_text_its_page_type_gives(home, member, login):
+def test_each_result_shows_the_text_its_page_type_gives(home, member, as_user):
     programme = publish(
         ProgrammePageFactory(
             parent=home,
@@ -73,7 +73,7 @@ def test_each_result_shows_the_text_its_page_type_gives(home, member, login):
             live=False,
         )
     )
-    html = results(login(member), q="ornithologie")
+    html = results(as_user(member), q="ornithologie")
     for excerpt in (
         "Chapeau du programme. Historique voté.",
         "Mission du groupe. Enjeux du groupe.",

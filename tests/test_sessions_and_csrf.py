@@ -1,4 +1,4 @@
-"""Sessions and CSRF: a new session at login, a dead cookie after logout, no POST without a token."""
+"""Sessions and CSRF: a new session at as_user, a dead cookie after logout, no POST without a token."""
 
 from django.test import Client
 
@@ -55,10 +55,10 @@ def test_with_a_token_the_same_post_works(member, home):
     assert response.status_code == 302
 
 
-def test_removed_from_the_group_loses_access_on_the_next_request(group_a, login):
+def test_removed_from_the_group_loses_access_on_the_next_request(group_a, as_user):
     person = group_a.people[0]
     minutes = make_minutes(group_a)
-    client = login(person)
+    client = as_user(person)
     assert client.get(minutes.url).status_code == 200
     assert client.get(f"/admin/pages/{group_a.pk}/edit/").status_code == 200
     WorkingGroupMembership.objects.get(page=group_a, user=person).delete()
@@ -66,8 +66,8 @@ def test_removed_from_the_group_loses_access_on_the_next_request(group_a, login)
     assert client.get(f"/admin/pages/{group_a.pk}/edit/").status_code == 302
 
 
-def test_a_deactivated_account_is_logged_out_at_once(member, login, home):
-    client = login(member)
+def test_a_deactivated_account_is_logged_out_at_once(member, as_user, home):
+    client = as_user(member)
     member.is_active = False
     member.save()
     assert client.get("/").status_code == 302

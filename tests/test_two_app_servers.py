@@ -42,7 +42,11 @@ def free_ports(count):
             sock.close()
 
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("two app servers"),  # static files collected once for the module
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(scope="module")

@@ -42,9 +42,9 @@ def test_the_workflow_has_two_steps_and_covers_every_programme(programme, home):
     assert new_programme.get_workflow() == workflow
 
 
-def test_report_goes_from_editor_to_facilitator_to_board_to_members(people, login):
+def test_report_goes_from_editor_to_facilitator_to_board_to_members(people, as_user):
     group_a = people["group_a"]
-    editor_client = login(people["editor"])
+    editor_client = as_user(people["editor"])
     mail.outbox.clear()
 
     report = draft_report_in_admin(editor_client, group_a)
@@ -55,13 +55,13 @@ def test_report_goes_from_editor_to_facilitator_to_board_to_members(people, logi
     assert "À relire" in mail.outbox[0].subject
     assert mail.outbox[0].alternatives, "the notification has an HTML part"
 
-    member_client = login(people["member"])
+    member_client = as_user(people["member"])
     assert member_client.get(f"{group_a.url}{report.slug}/").status_code == 404
 
-    facilitator_client = login(group_a.facilitator)
+    facilitator_client = as_user(group_a.facilitator)
     dashboard = facilitator_client.get("/admin/").content.decode()
     assert "Compte rendu de la réunion de mars" in dashboard
-    other_dashboard = login(people["group_b"].facilitator).get("/admin/").content.decode()
+    other_dashboard = as_user(people["group_b"].facilitator).get("/admin/").content.decode()
     assert "Compte rendu de la réunion de mars" not in other_dashboard
 
     mail.outbox.clear()
@@ -70,7 +70,7 @@ def test_report_goes_from_editor_to_facilitator_to_board_to_members(people, logi
     assert recipients() == ["conseil", "conseil-2", "conseil-ethique", "conseil-finances"]
     assert not MeetingReportPage.objects.get(pk=report.pk).live
 
-    board_client = login(people["board"])
+    board_client = as_user(people["board"])
     assert "Compte rendu de la réunion de mars" in board_client.get("/admin/").content.decode()
     mail.outbox.clear()
     assert act(board_client, report, "approve").status_code in (200, 302)
@@ -82,11 +82,11 @@ def test_report_goes_from_editor_to_facilitator_to_board_to_members(people, logi
     assert PageLogEntry.objects.filter(page=report, action="wagtail.publish").count() == 1
 
 
-def test_request_changes_sends_the_comment_to_the_author_who_fixes_and_resubmits(people, login):
+def test_request_changes_sends_the_comment_to_the_author_who_fixes_and_resubmits(people, as_user):
     group_a = people["group_a"]
-    editor_client = login(people["editor"])
+    editor_client = as_user(people["editor"])
     report = draft_report_in_admin(editor_client, group_a)
-    facilitator_client = login(group_a.facilitator)
+    facilitator_client = as_user(group_a.facilitator)
     mail.outbox.clear()
 
     act(facilitator_client, report, "reject", comment="Ajoutez la liste des présents, s'il vous plaît.")
@@ -102,23 +102,23 @@ def test_request_changes_sends_the_comment_to_the_author_who_fixes_and_resubmits
     assert recipients() == ["animateur-ethique"]
 
 
-def test_the_same_path_holds_for_recommendations_and_group_pages(people, login):
+def test_the_same_path_holds_for_recommendations_and_group_pages(people, as_user):
     group_a = people["group_a"]
     recommendation = RecommendationPageFactory(parent=group_a, number=40, live=False)
     recommendation.save_revision(user=group_a.people[0])
     for page in (recommendation, group_a):
-        author = login(group_a.people[0])
+        author = as_user(group_a.people[0])
         assert submit_for_moderation(author, page).status_code == 302
         assert current_task_state(page).task.name == FACILITATOR_TASK_NAME
-        act(login(group_a.facilitator), page, "approve")
+        act(as_user(group_a.facilitator), page, "approve")
         assert current_task_state(page).task.name == BOARD_TASK_NAME
-        act(login(people["board"]), page, "approve")
+        act(as_user(people["board"]), page, "approve")
         page.refresh_from_db()
         assert page.live and not page.has_unpublished_changes
 
 
-def test_a_page_outside_any_group_skips_the_facilitator_step(people, programme, login):
-    client = login(people["editor"])
+def test_a_page_outside_any_group_skips_the_facilitator_step(people, programme, as_user):
+    client = as_user(people["editor"])
     mail.outbox.clear()
     assert submit_for_moderation(client, programme).status_code == 302
     state = current_task_state(programme)
@@ -129,7 +129,7 @@ def test_a_page_outside_any_group_skips_the_facilitator_step(people, programme, 
     assert "animateur-ethique" not in recipients()
 
 
-def test_notification_preferences_are_respected(people, login):
+def test_notification_preferences_are_respected(people, as_user):
     from wagtail.users.models import UserProfile
 
     group_a = people["group_a"]
@@ -137,26 +137,26 @@ def test_notification_preferences_are_respected(people, login):
     profile.submitted_notifications = False
     profile.save()
     mail.outbox.clear()
-    draft_report_in_admin(login(people["editor"]), group_a)
+    draft_report_in_admin(as_user(people["editor"]), group_a)
     assert recipients() == []
 
 
-def test_superusers_are_only_notified_when_configured(people, login, settings):
+def test_superusers_are_only_notified_when_configured(people, as_user, settings):
     settings.WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = True
     mail.outbox.clear()
-    draft_report_in_admin(login(people["editor"]), people["group_a"])
+    draft_report_in_admin(as_user(people["editor"]), people["group_a"])
     # Superusers then also get Wagtail's "submitted to the workflow" message.
     assert set(recipients()) == {"admin", "animateur-ethique"}
 
 
-def test_every_recipient_may_view_the_page(people, login):
+def test_every_recipient_may_view_the_page(people, as_user):
     """Whoever is emailed about a page can open it in the admin (review) or on the site (published)."""
     group_a = people["group_a"]
-    report = draft_report_in_admin(login(people["editor"]), group_a)
+    report = draft_report_in_admin(as_user(people["editor"]), group_a)
     for message in mail.outbox:
         username = message.to[0].split("@")[0]
         user = type(people["editor"]).objects.get(username=username)
-        response = login(user).get(
+        response = as_user(user).get(
             f"/admin/pages/workflow/preview/{report.pk}/{current_task_state(report).task_id}/"
         )
         assert response.status_code == 200, username

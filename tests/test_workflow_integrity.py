@@ -34,13 +34,13 @@ def refused(response):
 
 
 @pytest.fixture
-def report_at_facilitator_step(group_a, group_b, editor, login):
-    return draft_report_in_admin(login(editor), group_a, title="Rapport confidentiel du groupe A")
+def report_at_facilitator_step(group_a, group_b, editor, as_user):
+    return draft_report_in_admin(as_user(editor), group_a, title="Rapport confidentiel du groupe A")
 
 
 @pytest.fixture
-def report_at_board_step(report_at_facilitator_step, group_a, login):
-    act(login(group_a.facilitator), report_at_facilitator_step, "approve")
+def report_at_board_step(report_at_facilitator_step, group_a, as_user):
+    act(as_user(group_a.facilitator), report_at_facilitator_step, "approve")
     assert current_task_state(report_at_facilitator_step).task.name == BOARD_TASK_NAME
     return report_at_facilitator_step
 
@@ -58,17 +58,17 @@ def review_urls(page):
     ]
 
 
-def test_another_groups_facilitator_cannot_open_the_review(report_at_facilitator_step, group_b, login):
-    client = login(group_b.facilitator)
+def test_another_groups_facilitator_cannot_open_the_review(report_at_facilitator_step, group_b, as_user):
+    client = as_user(group_b.facilitator)
     for url in review_urls(report_at_facilitator_step):
         response = client.get(url)
         assert refused(response), f"{url} answered {response.status_code}"
         assert "Rapport confidentiel du groupe A" not in response.content.decode()
 
 
-def test_another_groups_facilitator_cannot_approve_by_any_url(report_at_facilitator_step, group_b, login):
+def test_another_groups_facilitator_cannot_approve_by_any_url(report_at_facilitator_step, group_b, as_user):
     state = current_task_state(report_at_facilitator_step)
-    client = login(group_b.facilitator)
+    client = as_user(group_b.facilitator)
     page = report_at_facilitator_step
     for action in ("approve", "reject"):
         assert refused(
@@ -83,13 +83,13 @@ def test_another_groups_facilitator_cannot_approve_by_any_url(report_at_facilita
 
 
 def test_a_forged_task_state_id_does_not_approve_another_groups_page(
-    report_at_facilitator_step, group_b, editor, login
+    report_at_facilitator_step, group_b, editor, as_user
 ):
     """B's facilitator names their own page in the URL, and A's task state in the id."""
-    page_b = draft_report_in_admin(login(editor), group_b, title="Rapport du groupe B")
+    page_b = draft_report_in_admin(as_user(editor), group_b, title="Rapport du groupe B")
     state_a = current_task_state(report_at_facilitator_step)
     state_b = current_task_state(page_b)
-    client = login(group_b.facilitator)
+    client = as_user(group_b.facilitator)
     response = client.post(f"/admin/pages/workflow/action/{page_b.pk}/approve/{state_a.pk}/", {"comment": ""})
     assert refused(response)
     assert task_status(state_a) == TaskState.STATUS_IN_PROGRESS
@@ -97,11 +97,11 @@ def test_a_forged_task_state_id_does_not_approve_another_groups_page(
     assert current_task_state(report_at_facilitator_step).task.name == FACILITATOR_TASK_NAME
 
 
-def test_a_member_given_admin_access_cannot_approve(report_at_facilitator_step, member, group_a, login):
+def test_a_member_given_admin_access_cannot_approve(report_at_facilitator_step, member, group_a, as_user):
     member.user_permissions.add(Permission.objects.get(codename="access_admin"))
     state = current_task_state(report_at_facilitator_step)
     for user in (member, group_a.people[0], group_a.liaison):
-        client = login(user)
+        client = as_user(user)
         response = client.post(
             f"/admin/pages/workflow/action/{report_at_facilitator_step.pk}/approve/{state.pk}/"
         )
@@ -110,16 +110,16 @@ def test_a_member_given_admin_access_cannot_approve(report_at_facilitator_step, 
     assert task_status(state) == TaskState.STATUS_IN_PROGRESS
 
 
-def test_the_board_cannot_approve_at_the_facilitator_step(report_at_facilitator_step, board_member, login):
+def test_the_board_cannot_approve_at_the_facilitator_step(report_at_facilitator_step, board_member, as_user):
     state = current_task_state(report_at_facilitator_step)
-    response = act(login(board_member), report_at_facilitator_step, "approve", task_state=state)
+    response = act(as_user(board_member), report_at_facilitator_step, "approve", task_state=state)
     assert refused(response)
     assert task_status(state) == TaskState.STATUS_IN_PROGRESS
 
 
-def test_a_double_submit_publishes_once(report_at_board_step, board_member, login):
+def test_a_double_submit_publishes_once(report_at_board_step, board_member, as_user):
     state = current_task_state(report_at_board_step)
-    client = login(board_member)
+    client = as_user(board_member)
     first = act(client, report_at_board_step, "approve", task_state=state)
     second = act(client, report_at_board_step, "approve", task_state=state)
     assert first.status_code == 302 and second.status_code in (302, 403)
@@ -127,10 +127,10 @@ def test_a_double_submit_publishes_once(report_at_board_step, board_member, logi
 
 
 def test_editing_after_the_facilitator_approved_goes_back_to_the_facilitators(
-    report_at_board_step, board_member, login
+    report_at_board_step, board_member, as_user
 ):
     page = report_at_board_step
-    client = login(board_member)  # the board may edit during its own step
+    client = as_user(board_member)  # the board may edit during its own step
     data = edit_form_data(client, page)
     data["title"] = "Rapport amendé par le Conseil"
     mail.outbox.clear()
@@ -149,12 +149,12 @@ def test_a_comment_only_save_does_not_restart_the_review(report_at_board_step, b
 
 
 def test_approving_from_a_stale_tab_does_not_publish_unreviewed_content(
-    report_at_facilitator_step, group_a, login
+    report_at_facilitator_step, group_a, as_user
 ):
     page = report_at_facilitator_step
     second_facilitator = UserFactory(username="coanimatrice")
     add_membership(group_a, second_facilitator, MembershipRole.FACILITATOR, "staff")
-    first_client, second_client = login(group_a.facilitator), login(second_facilitator)
+    first_client, second_client = as_user(group_a.facilitator), as_user(second_facilitator)
 
     stale_form = edit_form_data(first_client, page)  # tab opened on the submitted version
     stale_state = current_task_state(page)
@@ -176,16 +176,16 @@ def test_approving_from_a_stale_tab_does_not_publish_unreviewed_content(
 
 
 def test_the_board_approving_a_version_edited_since_publishes_nothing(
-    report_at_board_step, board_member, login
+    report_at_board_step, board_member, as_user
 ):
     page = report_at_board_step
     board_state = current_task_state(page)
-    editor_client = login(board_member)
+    editor_client = as_user(board_member)
     data = edit_form_data(editor_client, page)
     data["title"] = "Changé pendant l'approbation"
     post_edit(editor_client, page, data, None)
     other_board_member = BoardMemberFactory(username="conseil-autre")
-    assert refused(act(login(other_board_member), page, "approve", task_state=board_state))
+    assert refused(act(as_user(other_board_member), page, "approve", task_state=board_state))
     page.refresh_from_db()
     assert not page.live
 
@@ -201,8 +201,8 @@ def test_a_reviewed_revision_cannot_be_rewritten(report_at_facilitator_step, edi
     assert submitted.content["title"] == before["title"]
 
 
-def test_cancelling_a_workflow_keeps_the_authors_edits(group_a, editor, login):
-    client = login(editor)
+def test_cancelling_a_workflow_keeps_the_authors_edits(group_a, editor, as_user):
+    client = as_user(editor)
     page = draft_report_in_admin(client, group_a, title="Compte rendu à annuler")
     data = edit_form_data(client, page)
     data["action-cancel-workflow"] = "1"
