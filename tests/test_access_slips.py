@@ -17,11 +17,13 @@ from wagtail.models import Collection, Page, PageViewRestriction, Revision, Task
 from documents.access import access_for, openable_documents, user_can_open
 from documents.library import collection_for_group
 from documents.models import AccessRequest, LibraryDocument
+from workinggroups.choices import MembershipRole
 from workinggroups.models import FacilitatorApprovalTask
 
 from .factories import (
     MeetingReportPageFactory,
     UserFactory,
+    add_membership,
     make_minutes,
     make_working_group,
 )
@@ -404,3 +406,16 @@ def test_a_bulk_confirmation_carries_only_the_ids_one_may_know(group_a, group_b,
     html = html_of(client, f"/admin/bulk/documents/librarydocument/add_tags/?id={theirs.pk}&id={own.pk}")
     assert re.search(rf"[?&;]id={own.pk}(?!\d)", html)
     assert not re.search(rf"[?&;]id={theirs.pk}(?!\d)", html)
+
+
+def test_a_facilitator_of_two_groups_reviews_both_and_no_third(programme, group_a, group_b, editor, as_user):
+    group_c = make_working_group(programme, title="Les outils informatiques", slug="informatique")
+    add_membership(group_b, group_a.facilitator, MembershipRole.FACILITATOR, "staff")
+    for group in (group_a, group_b, group_c):
+        draft_report_in_admin(as_user(editor), group, title=f"Réunion DEUX{group.slug.upper()}")
+    task = FacilitatorApprovalTask.objects.get()
+    states = task.get_task_states_user_can_moderate(group_a.facilitator)
+    reviewed = {state.workflow_state.content_object.title for state in states}
+    assert reviewed == {"Réunion DEUXETHIQUE", "Réunion DEUXFINANCES"}
+    dashboard = html_of(as_user(group_a.facilitator), "/admin/")
+    assert "DEUXETHIQUE" in dashboard and "DEUXFINANCES" in dashboard and "DEUXINFORMATIQUE" not in dashboard
