@@ -419,3 +419,14 @@ def test_a_facilitator_of_two_groups_reviews_both_and_no_third(programme, group_
     assert reviewed == {"Réunion DEUXETHIQUE", "Réunion DEUXFINANCES"}
     dashboard = html_of(as_user(group_a.facilitator), "/admin/")
     assert "DEUXETHIQUE" in dashboard and "DEUXFINANCES" in dashboard and "DEUXINFORMATIQUE" not in dashboard
+
+
+def test_a_page_locked_by_its_reviewer_cannot_be_unlocked_by_others_during_review(group_a, editor, as_user):
+    report = draft_report_in_admin(as_user(editor), group_a, title="Réunion VERROU5510")
+    facilitator = as_user(group_a.facilitator)
+    assert facilitator.post(f"/admin/pages/{report.pk}/lock/").status_code == 302
+    report.refresh_from_db()
+    assert report.locked and report.locked_by == group_a.facilitator
+    as_user(editor).post(f"/admin/pages/{report.pk}/unlock/")
+    report.refresh_from_db()
+    assert report.locked and report.locked_by == group_a.facilitator
