@@ -112,7 +112,9 @@ def test_the_same_seed_gives_the_same_data():
 
 
 def fingerprint():
-    """The snapshot, and enough of every stage's rows to tell two data sets apart."""
+    """The snapshot, and enough of every stage's rows to tell two data sets apart (pages by their
+    tree path, not their id: PostgreSQL does not give back the ids of a rolled-back transaction)."""
+    path_of = {str(pk): path for pk, path in Page.objects.values_list("pk", "path")}
     return {
         **snapshot(),
         "users": tuple(get_user_model().objects.order_by("username").values_list("username", flat=True)),
@@ -121,7 +123,10 @@ def fingerprint():
         "decisions": tuple(BoardDecision.objects.order_by("pk").values_list("status", "reasoning")),
         "document titles": tuple(LibraryDocument.objects.order_by("pk").values_list("title", flat=True)),
         "moderation": tuple(
-            TaskState.objects.order_by("pk").values_list("workflow_state__object_id", "task__name", "status")
+            (path_of[object_id], task, status)
+            for object_id, task, status in TaskState.objects.order_by("pk").values_list(
+                "workflow_state__object_id", "task__name", "status"
+            )
         ),
         "requests": tuple(AccessRequest.objects.order_by("pk").values_list("reason", "status")),
     }
