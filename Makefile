@@ -101,7 +101,7 @@ MUTATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/intranet_mutation
 ACCESS_MUTANTS := "privacy.rules.*" "documents.access.*" "documents.filing.*" \
 	"privacy.admin_guards.*" "privacy.wagtail_hooks.*" \
 	"sitewide.page_cache.x_rights*" "sitewide.page_cache.x_cache_key*" "sitewide.page_cache.x__changed*" \
-	"sitewide.page_cache.x_bump_generation*" "sitewide.page_cache.x_fill_slots*" "sitewide.page_cache.xǁPageCacheMiddlewareǁ*" \
+	"sitewide.page_cache.x_bump_generation*" "sitewide.content_registry.*" "sitewide.page_cache.x_fill_slots*" "sitewide.page_cache.xǁPageCacheMiddlewareǁ*" \
 	"search.engine.xǁIntranetSearchǁsearchable_pages*" "search.engine.xǁIntranetSearchǁpage_hits*" \
 	"search.engine.xǁIntranetSearchǁdocument_hits*" "search.engine.xǁIntranetSearchǁ_group_facets*" \
 	"workinggroups.models.tasks.*" "workinggroups.finish.*" \

@@ -42,7 +42,12 @@ class Declarations:
 
 def _project_apps():
     base = Path(settings.BASE_DIR).resolve()
-    return [config for config in apps.get_app_configs() if Path(config.path).resolve().is_relative_to(base)]
+    return [
+        config
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(base)
+        and "site-packages" not in Path(config.path).parts  # a virtualenv inside the project holds libraries
+    ]
 
 
 def declarations():
