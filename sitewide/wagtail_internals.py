@@ -135,6 +135,16 @@ def bulk_add_children(parent, pages):
     return pages
 
 
+def _tied_to(page):
+    """How revisions and workflow states point at a page: its content type, its base content type
+    and its id as text (Wagtail's generic relation for revisions and moderation)."""
+    return {
+        "content_type": page.get_content_type(),
+        "base_content_type": page.get_base_content_type(),
+        "object_id": str(page.pk),
+    }
+
+
 def bulk_save_revisions(pages, users):
     """A draft revision of each page by the matching user, as ``page.save_revision(user=user)`` makes.
 
@@ -152,9 +162,7 @@ def bulk_save_revisions(pages, users):
     created_at = timezone.now()
     revisions = [
         Revision(
-            content_type=page.get_content_type(),
-            base_content_type=page.get_base_content_type(),
-            object_id=str(page.pk),
+            **_tied_to(page),
             user=user,
             content=page.serializable_data(),
             object_str=str(page),
@@ -199,9 +207,7 @@ def bulk_submit_for_moderation(workflow, pages, revisions, requested_by, approva
     now = timezone.now()
     states = [
         WorkflowState(
-            content_type=page.get_content_type(),
-            base_content_type=page.get_base_content_type(),
-            object_id=str(page.pk),
+            **_tied_to(page),
             workflow=workflow,
             status=WorkflowState.STATUS_IN_PROGRESS,
             requested_by=user,

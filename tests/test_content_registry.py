@@ -108,3 +108,10 @@ def test_a_guard_of_the_workflow_listens_to_page_models_not_to_every_model():
 
     assert listens(MeetingReportPage) and listens(Page)
     assert not listens(TaskState) and not listens(BoardDecision)
+
+
+def test_only_the_projects_own_apps_are_read_for_declarations():
+    """A library (in a virtualenv inside the project folder too) never has its content.py read."""
+    names = {config.name for config in content_registry._project_apps()}
+    assert {"workinggroups", "documents", "sitewide", "home"} <= names
+    assert not {name for name in names if name.split(".")[0] in {"wagtail", "django", "taggit", "axes"}}
