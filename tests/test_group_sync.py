@@ -111,3 +111,13 @@ def test_groups_of_the_same_name_in_two_programmes_stay_apart(programme, home):
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.django_group != second.django_group
+
+
+def test_a_membership_change_touches_only_the_members(group_a, django_assert_max_num_queries):
+    """Saving a group of twelve saves twelve rows: each must not re-check the whole library
+    (collections, restrictions, grants), which a full sync per row did (68 queries each; 16 now,
+    7 of them Wagtail's reference index)."""
+    newcomer = UserFactory(username="arrivee")
+    with django_assert_max_num_queries(16):
+        add_membership(group_a, newcomer)
+    assert "arrivee" in django_members(group_a)

@@ -2,7 +2,7 @@
 
 Run after every ``migrate`` (post_migrate) and by ``manage.py setup_roles``; the
 per-page parts also run when a programme or a working group is created, and
-every membership change re-syncs that group's Django group (see signals.py).
+every membership change brings that group's Django members up to date (see signals.py).
 
 Nobody but a superuser ever gets the publish permission: publication goes
 through the moderation workflow.
@@ -76,11 +76,29 @@ def sync_working_group(group_page):
         elif group.name != name:
             group.name = name
             group.save(update_fields=["name"])
-        user_ids = WorkingGroupMembership.objects.filter(page=group_page).values_list("user_id", flat=True)
-        group.user_set.set(list(user_ids))
+        _set_members(group, group_page)
         # Other apps follow the group too (documents: its minutes collection).
         working_group_synced.send(sender=type(group_page), page=group_page, django_group=group)
     return group
+
+
+def _set_members(django_group, group_page):
+    user_ids = WorkingGroupMembership.objects.filter(page=group_page).values_list("user_id", flat=True)
+    django_group.user_set.set(list(user_ids))
+
+
+def sync_members(group_page):
+    """A membership was added, changed or removed: the group's Django group holds exactly its members.
+
+    Only the members change: the group's name, permissions and minutes collection do not depend on
+    who belongs to it, so they are left alone (a full sync per row made saving a group of twelve
+    re-check the whole library twelve times). A group never synced gets the full sync.
+    """
+    if group_page.django_group_id is None:
+        return sync_working_group(group_page)
+    with transaction.atomic():
+        _set_members(group_page.django_group, group_page)
+    return group_page.django_group
 
 
 def remove_wagtail_starter_groups():

@@ -9,7 +9,7 @@ from wagtail.signals import page_published, post_page_move, pre_page_move
 
 from .models import BoardDecision, ProgrammePage, RecommendationPage, WorkingGroupMembership, WorkingGroupPage
 from .moving import move_problem
-from .roles import grant_editors_on_programme, sync_working_group
+from .roles import grant_editors_on_programme, sync_members, sync_working_group
 from .workflow import assign_workflow
 
 
@@ -70,4 +70,4 @@ def membership_changed(sender, instance, raw=False, origin=None, **kwargs):
         return  # the group page itself is going: its own handler removes the Django group
     group_page = WorkingGroupPage.objects.filter(pk=instance.page_id).select_related("django_group").first()
     if group_page is not None:
-        sync_working_group(group_page)
+        sync_members(group_page)
