@@ -1,11 +1,12 @@
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 from pytest_django.plugin import blocking_manager_key
 
 from home.models import HomePage
+from workinggroups.models import ProgrammePage
 
 from .factories import (
     PASSWORD,
@@ -21,19 +22,97 @@ def home(db):
     return HomePage.objects.get()
 
 
-@pytest.fixture
-def programme(home):
+def make_programme(home):
     return ProgrammePageFactory(parent=home, title="Groupes de travail 2017-2018", slug="gt-2017-2018")
 
 
-@pytest.fixture
-def group_a(programme):
+def make_group_a(programme):
     return make_working_group(programme, title="Le comité éthique", slug="ethique")
 
 
-@pytest.fixture
-def group_b(programme):
+def make_group_b(programme):
     return make_working_group(programme, title="Les outils financiers", slug="finances")
+
+
+def _transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server", "django_db_serialized_rollback"} & set(item.fixturenames)
+    )
+
+
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_setup, django_db_blocker):
+    """The programme and groups A and B, built once for a whole test module, as Django's
+    ``setUpTestData`` does for a class: a module opts in with
+    ``pytestmark = pytest.mark.usefixtures("shared_world")``.
+
+    The rows are written inside a transaction that stays open for the module and is rolled back
+    at its end; each test runs in a savepoint inside it (pytest-django's ``db``), so whatever a
+    test changes is undone before the next one, and every test of the module starts from the
+    same rows whether or not it names them. The ``programme``, ``group_a`` and ``group_b``
+    fixtures then read fresh copies from the database for each test (a test that changes the
+    Python object changes nothing for the next). A transactional test empties the database and
+    cannot run inside that transaction: such a module cannot opt in.
+    """
+    mixed = [
+        item.name for item in request.session.items if item.module is request.module and _transactional(item)
+    ]
+    if mixed:
+        pytest.fail(f"{request.module.__name__} shares a world but has transactional tests: {mixed}")
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            programme = make_programme(HomePage.objects.get())
+            world = {"programme": programme.pk}
+            for key, make in (("group_a", make_group_a), ("group_b", make_group_b)):
+                group = make(programme)
+                world[key] = (group.pk, group.facilitator.pk, group.liaison.pk, [p.pk for p in group.people])
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _from_world(request, key):
+    if "shared_world" not in request.fixturenames:
+        return None
+    return request.getfixturevalue("shared_world")[key]
+
+
+def _group(world_entry):
+    from django.contrib.auth import get_user_model
+
+    from workinggroups.models import WorkingGroupPage
+
+    pk, facilitator, liaison, people = world_entry
+    group = WorkingGroupPage.objects.get(pk=pk)
+    users = get_user_model().objects.in_bulk([facilitator, liaison, *people])
+    group.facilitator, group.liaison, group.people = (
+        users[facilitator],
+        users[liaison],
+        [users[p] for p in people],
+    )
+    return group
+
+
+@pytest.fixture
+def programme(request, home):
+    pk = _from_world(request, "programme")
+    return ProgrammePage.objects.get(pk=pk) if pk else make_programme(home)
+
+
+@pytest.fixture
+def group_a(request, programme):
+    entry = _from_world(request, "group_a")
+    return _group(entry) if entry else make_group_a(programme)
+
+
+@pytest.fixture
+def group_b(request, programme):
+    entry = _from_world(request, "group_b")
+    return _group(entry) if entry else make_group_b(programme)
 
 
 @pytest.fixture
@@ -164,8 +243,30 @@ MUTATION_ORDER = [
 ]
 
 
+def pytest_collection_finish(session):
+    """``--dist loadgroup`` keeps an ``xdist_group``'s tests on one worker by adding ``@group`` to
+    their node ids; pytest 9.2 broke that silently (pytest-xdist#1386: every test is then dealt out
+    alone, and the demo is loaded twice). Refuse to run rather than lose the grouping unnoticed."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    lost = [
+        item.nodeid
+        for item in session.items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if lost:
+        raise pytest.UsageError(
+            f"pytest-xdist lost the xdist_group of {len(lost)} tests (first: {lost[0]}): pytest-xdist#1386"
+        )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # A test of a module that shares a world uses the test database, even if it names no ``db``
+    # (the world's rows are built there, and pytest-django creates only the databases tests ask for).
+    for item in items:
+        if "shared_world" in item.fixturenames and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
     if Path.cwd().name != "mutants":
         return
     rank = {name: index for index, name in enumerate(MUTATION_ORDER)}

@@ -11,6 +11,8 @@ from documents.models import AccessRequest, DownloadLogEntry
 
 from .factories import BoardMemberFactory, MeetingReportPageFactory, make_minutes
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def report(group_a, group_b):

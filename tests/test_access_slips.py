@@ -29,6 +29,8 @@ from .factories import (
 )
 from .workflow_helpers import current_task_state, draft_report_in_admin
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def grant(requester, group, board_member, document=None, days=30):
     request = AccessRequest.objects.create(

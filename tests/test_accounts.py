@@ -2,8 +2,11 @@
 
 import re
 
+import pytest
 from django.core import mail
 from django.test import Client
+
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def test_login_page_is_styled_and_in_french(db):

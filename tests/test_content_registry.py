@@ -18,6 +18,8 @@ from workinggroups.models import BoardDecision, MeetingReportPage, WorkingGroupM
 
 from .factories import MeetingReportPageFactory, RecommendationPageFactory
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def test_every_installed_model_is_declared_once():
     """Names every model of any app (Wagtail's, taggit's, auth, sessions, axes...) left undeclared."""

@@ -11,6 +11,8 @@ from workinggroups.models import BoardDecision, BoardDecisionHistory, DecisionSt
 
 from .factories import RecommendationPageFactory
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 S = DecisionStatus
 
 

@@ -1,5 +1,6 @@
 """Each working group's Django group follows its memberships and its page, whatever changes."""
 
+import pytest
 from django.contrib.auth.models import Group
 
 from workinggroups.choices import MembershipRole
@@ -7,6 +8,8 @@ from workinggroups.models import WorkingGroupMembership
 
 from .admin_forms import add_inline_row, edit_form_data, inline_rows
 from .factories import UserFactory, WorkingGroupPageFactory, add_membership
+
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def django_members(group_page):

@@ -16,6 +16,8 @@ from .admin_forms import create_form_data
 from .factories import make_minutes
 from .workflow_helpers import act
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 PAYLOADS = [
     "<script>alert('xss1')</script>",
     '"><img src=x onerror=alert(2)>',

@@ -10,6 +10,8 @@ from documents.models import LibraryDocument, MinutesCollection
 
 from .factories import WorkingGroupPageFactory, make_minutes
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def test_each_group_gets_a_minutes_collection_restricted_to_it_and_the_board(group_a):
     collection = collection_for_group(group_a)

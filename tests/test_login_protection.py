@@ -7,6 +7,8 @@ from django.test import Client
 
 from .factories import PASSWORD
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture(autouse=True)
 def axes_on(settings):

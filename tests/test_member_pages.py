@@ -5,6 +5,8 @@ from django.test import Client
 
 from .factories import MeetingReportPageFactory, RecommendationPageFactory
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def tree(home, programme, group_a):

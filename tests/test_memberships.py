@@ -10,6 +10,8 @@ from workinggroups.models import WorkingGroupMembership
 from .admin_forms import add_inline_row, edit_form_data, error_text, inline_rows
 from .factories import UserFactory
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def admin_client_(superuser, login):

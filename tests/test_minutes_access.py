@@ -11,6 +11,8 @@ from documents.models import AccessRequest
 
 from .factories import MeetingReportPageFactory, UserFactory, add_membership, make_minutes
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 CANARY = "PV confidentiel canari-7731"
 
 

@@ -21,6 +21,8 @@ from documents.pdf import minimal_pdf
 
 from .factories import MeetingReportPageFactory, make_minutes
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 PDF = minimal_pdf("PV", ["Texte"])
 
 

@@ -11,6 +11,8 @@ from documents.models import DownloadLogEntry
 
 from .factories import make_minutes
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def minutes(group_a):

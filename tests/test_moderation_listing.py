@@ -12,6 +12,8 @@ from workinggroups.workflow import WORKFLOW_NAME
 
 from .factories import MeetingReportPageFactory, RecommendationPageFactory
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def pending(group, editor, count, start=0, model=MeetingReportPageFactory, at_board=False):
     """``count`` drafts under ``group`` submitted for moderation (and approved by the facilitator)."""

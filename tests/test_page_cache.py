@@ -24,6 +24,8 @@ from .factories import (
     make_minutes,
 )
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 PRIVATE = "Audition confidentielle CANARIPRIVE4471"
 MINUTES = "PV CANARIMINUTES8812"
 DOWNLOAD = "Télécharger le procès-verbal"

@@ -7,6 +7,8 @@ from wagtail.models import Page
 from .factories import MeetingReportPageFactory, make_minutes
 from .workflow_helpers import draft_report_in_admin
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def parent_of(page):
     return Page.objects.get(pk=page.pk).get_parent().pk

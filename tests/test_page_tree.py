@@ -1,10 +1,13 @@
 """The page tree (docs/admin-and-moderation.md): each page type only where it belongs, both ways."""
 
+import pytest
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
 from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage, WorkingGroupPage
+
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 class PageTreeRulesTest(WagtailPageTestCase):

@@ -14,6 +14,8 @@ from intranet.logging import JSONFormatter
 
 from .factories import make_minutes
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -1,5 +1,6 @@
 """Who may draft where, and that nobody but a superuser publishes around the workflow."""
 
+import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import GroupPagePermission
@@ -7,6 +8,8 @@ from wagtail.models import GroupPagePermission
 from workinggroups.roles import ensure_roles
 
 from .factories import MeetingReportPageFactory
+
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def test_the_role_groups_exist(db):

@@ -22,6 +22,8 @@ from .factories import (
     make_minutes,
 )
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 PRIVATE_WORD = "zorglubien"
 PRIVATE_SECRET = "Krakatoa9931"
 DOCUMENT_WORD = "quetzalcoatl"

@@ -19,6 +19,8 @@ from workinggroups.models import MeetingReportPageTag
 
 from .factories import MeetingReportPageFactory, RecommendationPageFactory
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def publish(page):
     page.save_revision().publish()

@@ -13,6 +13,8 @@ from .factories import (
 )
 from .test_search import publish, results
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 PROJECT_APPS = {
     "home",
     "workinggroups",

@@ -13,6 +13,8 @@ from privacy.modeladmin import IntranetModelAdminMixin, neutralise_formula
 
 from .factories import MeetingReportPageFactory, UserFactory, make_minutes
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 # Password reset: one limit for the member site's form and the admin's
 
 

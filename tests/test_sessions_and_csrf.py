@@ -1,10 +1,13 @@
 """Sessions and CSRF: a new session at as_user, a dead cookie after logout, no POST without a token."""
 
+import pytest
 from django.test import Client
 
 from workinggroups.models import WorkingGroupMembership
 
 from .factories import PASSWORD, make_minutes
+
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def test_the_session_key_changes_at_login(member, home):

@@ -10,6 +10,8 @@ from documents.models import AccessRequest
 from .factories import MeetingReportPageFactory, make_minutes
 from .workflow_helpers import draft_report_in_admin
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 SECRET_MINUTES = "PV SECRETMINUTES9913"
 SECRET_DRAFT = "Brouillon SECRETDRAFT5521"
 PENDING_TITLE = "Titre en attente SECRETPENDING3307"

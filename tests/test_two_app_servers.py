@@ -43,6 +43,11 @@ def free_ports(count):
 
 
 pytestmark = [
+    # Skipped before anything is built (the static files take seconds to collect) when not on PostgreSQL.
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="two app servers share one PostgreSQL database: run with DATABASE_URL (CI does)",
+    ),
     pytest.mark.slow,
     pytest.mark.xdist_group("two app servers"),  # static files collected once for the module
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -82,8 +87,6 @@ def database_url():
 
 @pytest.fixture
 def servers(static_root, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("two app servers share one PostgreSQL database: run with DATABASE_URL (CI does)")
     import redis
 
     redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")

@@ -10,6 +10,8 @@ from documents.library import collection_for_group
 from documents.models import DocumentKind, LibraryDocument
 from documents.pdf import minimal_pdf
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 PDF = minimal_pdf("PV", ["Texte"])
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"

@@ -8,6 +8,7 @@ the site then see: an upgrade that changes the storage makes them differ and fai
 
 import datetime
 
+import pytest
 from wagtail.models import Page, TaskState, Workflow, WorkflowState
 
 from sitewide.wagtail_internals import (
@@ -23,6 +24,8 @@ from workinggroups.workflow import BOARD_TASK_NAME, FACILITATOR_TASK_NAME, WORKF
 
 from .factories import MeetingReportPageFactory
 from .workflow_helpers import act
+
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 BASE_DATE = datetime.date(2019, 1, 7)
 

@@ -16,6 +16,8 @@ from .workflow_helpers import (
     submit_for_moderation,
 )
 
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def people(group_a, group_b, editor, board_member, member, superuser):
