@@ -35,10 +35,26 @@ def make_group_b(programme):
 
 
 def _transactional(item):
+    """Whether pytest-django runs ``item`` as a transactional test (one that empties the database)."""
+    from django.test import TestCase, TransactionTestCase
+    from pytest_django.fixtures import validate_django_db
+
     marker = item.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server", "django_db_serialized_rollback"} & set(item.fixturenames)
-    )
+    if marker is not None:
+        transactional, reset_sequences, *_others = validate_django_db(marker)
+        if transactional or reset_sequences:
+            return True
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase) and not issubclass(cls, TestCase):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+def _under_mutmut():
+    """mutmut runs the tests from its ``mutants/`` copy, and credits each mutated function to the
+    tests that call it, setup included: data built once for a module would be credited to the
+    module's first test only, and the others would not be run against its mutants."""
+    return Path.cwd().name == "mutants"
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +76,9 @@ def shared_world(request, django_db_setup, django_db_blocker):
     ]
     if mixed:
         pytest.fail(f"{request.module.__name__} shares a world but has transactional tests: {mixed}")
+    if _under_mutmut():
+        yield None  # each test builds its own groups (the fixtures below)
+        return
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -78,7 +97,8 @@ def shared_world(request, django_db_setup, django_db_blocker):
 def _from_world(request, key):
     if "shared_world" not in request.fixturenames:
         return None
-    return request.getfixturevalue("shared_world")[key]
+    world = request.getfixturevalue("shared_world")
+    return world[key] if world else None
 
 
 def _group(world_entry):
@@ -243,20 +263,22 @@ MUTATION_ORDER = [
 ]
 
 
-def pytest_collection_finish(session):
+def pytest_configure(config):
     """``--dist loadgroup`` keeps an ``xdist_group``'s tests on one worker by adding ``@group`` to
-    their node ids; pytest 9.2 broke that silently (pytest-xdist#1386: every test is then dealt out
-    alone, and the demo is loaded twice). Refuse to run rather than lose the grouping unnoticed."""
-    if not getattr(session.config.option, "loadgroup", False):
-        return
-    lost = [
-        item.nodeid
-        for item in session.items
-        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
-    ]
-    if lost:
+    their node ids; pytest 9.2 broke that silently with pytest-xdist 3.8 (pytest-xdist#1386: every
+    test is then dealt out alone, and the demo is loaded on both workers). Refuse to run rather than
+    lose the grouping unnoticed."""
+    from importlib.metadata import version
+
+    xdist = tuple(int(part) for part in version("pytest-xdist").split(".")[:2])
+    if (
+        getattr(config.option, "dist", "no") == "loadgroup"
+        and pytest.version_tuple >= (9, 2)
+        and xdist <= (3, 8)
+    ):
         raise pytest.UsageError(
-            f"pytest-xdist lost the xdist_group of {len(lost)} tests (first: {lost[0]}): pytest-xdist#1386"
+            "pytest 9.2 with pytest-xdist 3.8 ignores xdist_group under --dist loadgroup "
+            "(pytest-xdist#1386): install the pytest of requirements-dev.txt"
         )
 
 

@@ -5,8 +5,10 @@ with an error naming the file and the key. Loading the demo takes seconds: the t
 read it share one load (``TestTheLoadedDemo``), rolled back when the class is done.
 """
 
+import os
 import shutil
 from io import StringIO
+from unittest import mock
 
 import pytest
 import yaml
@@ -59,6 +61,9 @@ def counts():
     }
 
 
+CLASS_PASSWORD = "mot-de-passe-de-la-classe"
+
+
 @pytest.fixture(scope="class")
 def loaded_demo(django_db_setup, django_db_blocker):
     """The demo loaded once for a class of tests, in a transaction rolled back after its last test.
@@ -70,7 +75,11 @@ def loaded_demo(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            with override_settings(DEBUG=True):
+            # A password other than the default: the accounts must get the one they are given.
+            with (
+                override_settings(DEBUG=True),
+                mock.patch.dict(os.environ, {"DEMO_PASSWORD": CLASS_PASSWORD}),
+            ):
                 call_command("load_demo", stdout=StringIO())
             yield
         finally:
@@ -106,6 +115,9 @@ def test_demo_refuses_to_run_without_debug_unless_forced_and_takes_its_password_
     call_command("load_demo", "--force", stdout=out)
     assert given == ["autre-secret"]
     assert "$DEMO_PASSWORD" in out.getvalue() and "autre-secret" not in out.getvalue()
+    monkeypatch.delenv("DEMO_PASSWORD")
+    call_command("load_demo", "--force", stdout=StringIO())
+    assert given == ["autre-secret", "demo"]  # the README's demo password when none is set
 
 
 @pytest.mark.xdist_group("loaded demo")  # one load per class: keep it on one worker
@@ -148,7 +160,8 @@ class TestTheLoadedDemo:
 
     def test_demo_accounts_log_in_with_the_demo_password(self, demo, client):
         for username in ACCOUNTS:
-            assert client.login(username=username, password="demo"), username
+            assert client.login(username=username, password=CLASS_PASSWORD), username
+            assert not client.login(username=username, password="demo"), username
         assert get_user_model().objects.get(username="admin").is_superuser
         assert get_user_model().objects.filter(username="membre-ethique-3").exists()
         assert not get_user_model().objects.filter(is_superuser=True).exclude(username="admin").exists()
@@ -159,7 +172,7 @@ class TestTheLoadedDemo:
         assert counts() == before
 
     def test_members_see_the_demo_in_french(self, demo, client):
-        client.login(username="membre", password="demo")
+        client.login(username="membre", password=CLASS_PASSWORD)
         home = client.get("/").content.decode()
         assert "Groupes de travail 2017-2018" in home
         assert "34</strong> recommandations publiées" in home
@@ -179,10 +192,10 @@ class TestTheLoadedDemo:
         assert "liste des personnes présentes" in sent_back.current_task_state.comment
 
     def test_demo_facilitator_sees_their_groups_pending_report_on_the_dashboard(self, demo, client):
-        client.login(username="animateur-ethique", password="demo")
+        client.login(username="animateur-ethique", password=CLASS_PASSWORD)
         dashboard = client.get("/admin/").content.decode()
         assert "Réunion de suivi – avril 2018" in dashboard
-        client.login(username="animateur-representation", password="demo")
+        client.login(username="animateur-representation", password=CLASS_PASSWORD)
         assert "Réunion de suivi – avril 2018" not in client.get("/admin/").content.decode()
 
     def test_demo_board_decisions_cover_every_recommendation_and_status(self, demo):
@@ -201,9 +214,9 @@ class TestTheLoadedDemo:
         reports = MeetingReportPage.objects.live()
         assert reports.exclude(minutes=None).count() == reports.count() == 37
         report = reports.select_related("minutes").first()
-        client.login(username="membre", password="demo")
+        client.login(username="membre", password=CLASS_PASSWORD)
         assert client.get(report.minutes.url).status_code == 403
-        client.login(username=f"animateur-{report.get_parent().slug}", password="demo")
+        client.login(username=f"animateur-{report.get_parent().slug}", password=CLASS_PASSWORD)
         response = client.get(report.minutes.url)
         assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-1.4")
         statuses = set(AccessRequest.objects.values_list("status", flat=True))

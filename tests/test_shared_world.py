@@ -5,7 +5,8 @@ import pytest
 
 from workinggroups.models import WorkingGroupMembership, WorkingGroupPage
 
-pytestmark = pytest.mark.usefixtures("shared_world")
+# On one worker, in this order: the second test checks what the first one did.
+pytestmark = [pytest.mark.usefixtures("shared_world"), pytest.mark.xdist_group("shared world")]
 
 
 def test_a_test_changes_the_world(group_a):
