@@ -1,31 +1,24 @@
 """Each way a moderation could be forced or corrupted, tried and refused."""
 
-import threading
-import time
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.test import Client
 from wagtail.models import PageLogEntry, Revision, TaskState, WorkflowState
 
-from home.models import HomePage
 from workinggroups.choices import MembershipRole
 from workinggroups.models import MeetingReportPage
 from workinggroups.workflow import BOARD_TASK_NAME, FACILITATOR_TASK_NAME, editorial_content
 
 from .admin_forms import edit_form_data, post_edit
 from .factories import (
-    PASSWORD,
     BoardMemberFactory,
-    ProgrammePageFactory,
     UserFactory,
     add_membership,
-    make_working_group,
 )
 from .workflow_helpers import act, current_task_state, draft_report_in_admin, recipients, task_status
+
+pytestmark = pytest.mark.usefixtures("shared_world")
 
 
 def refused(response):
@@ -215,67 +208,6 @@ def test_cancelling_a_workflow_keeps_the_authors_edits(group_a, editor, as_user)
     assert "Le groupe a validé ses recommandations." in latest.summary
     assert Revision.objects.filter(object_id=str(page.pk)).exists()
     assert not page.live
-
-
-# Two board members at the same moment, on PostgreSQL where rows really lock.
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_board_members_approving_at_once_publish_exactly_once(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks; CI runs it there (DATABASE_URL)")
-    home = HomePage.objects.get()
-    programme = ProgrammePageFactory(parent=home)
-    group = make_working_group(programme, slug="ethique-concurrence")
-    editor = UserFactory(username="redacteur")
-    editor.groups.add(group.django_group)
-    approvers = [BoardMemberFactory(username=f"conseil-{n}") for n in range(2)]
-
-    def client_for(user):
-        client = Client()
-        assert client.login(username=user.username, password=PASSWORD)
-        return client
-
-    page = draft_report_in_admin(client_for(editor), group, title="Rapport disputé")
-    act(client_for(group.facilitator), page, "approve")
-    state = current_task_state(page)
-    assert state.task.name == BOARD_TASK_NAME
-
-    # Widen the window between reading the task state and writing it, as a slow server would.
-    original_approve = TaskState.approve
-
-    def slow_approve(self, *args, **kwargs):
-        time.sleep(0.3)
-        return original_approve(self, *args, **kwargs)
-
-    monkeypatch.setattr(TaskState, "approve", slow_approve)
-    clients = [client_for(user) for user in approvers]
-    barrier = threading.Barrier(len(clients))
-    responses, errors = [], []
-
-    def approve(client):
-        try:
-            barrier.wait()
-            responses.append(act(client, page, "approve", task_state=state).status_code)
-        except Exception as error:  # a server error must fail the test, not vanish in the thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    assert sorted(responses) == [302, 302]  # one approved, one told it was already done
-    assert PageLogEntry.objects.filter(page=page, action="wagtail.publish").count() == 1
-    assert (
-        PageLogEntry.objects.filter(page=page, action="wagtail.workflow.approve").count() == 2
-    )  # facilitator + board
-    page.refresh_from_db()
-    assert page.live
 
 
 def test_what_a_reviewer_reviews_ignores_the_ids_of_re_created_inline_rows_but_not_their_content():
