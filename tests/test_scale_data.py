@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -56,36 +57,48 @@ def snapshot():
     }
 
 
+@pytest.fixture(scope="class")
+def generated(django_db_setup, django_db_blocker):
+    """One small generation for the tests that read it, rolled back after the class (as the demo's)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            generate()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.mark.xdist_group("one generation")  # one generation for the class: keep it on one worker
 @pytest.mark.django_db
-def test_sizes_are_met_and_the_tree_is_sound():
-    generate()
-    counts = snapshot()
-    assert counts["reports"] == 40 + 8 and counts["recommendations"] == 12
-    assert counts["memberships"] == 4 * 6 and counts["decisions"] == 12
-    assert counts["documents"] == 16 and counts["in moderation"] == 8
-    assert counts["requests"] == 10 and counts["downloads"] == 30
-    for page in Page.objects.all():  # what fixtree checks: paths, depth and child counts agree
-        assert len(page.path) == page.depth * Page.steplen
-        assert page.numchild == Page.objects.filter(path__startswith=page.path, depth=page.depth + 1).count()
-    assert TaskState.objects.filter(status="in_progress").count() == 8
+@pytest.mark.usefixtures("generated")
+class TestOneGeneration:
+    def test_sizes_are_met_and_the_tree_is_sound(self):
+        counts = snapshot()
+        assert counts["reports"] == 40 + 8 and counts["recommendations"] == 12
+        assert counts["memberships"] == 4 * 6 and counts["decisions"] == 12
+        assert counts["documents"] == 16 and counts["in moderation"] == 8
+        assert counts["requests"] == 10 and counts["downloads"] == 30
+        for page in Page.objects.all():  # what fixtree checks: paths, depth and child counts agree
+            assert len(page.path) == page.depth * Page.steplen
+            assert (
+                page.numchild == Page.objects.filter(path__startswith=page.path, depth=page.depth + 1).count()
+            )
+        assert TaskState.objects.filter(status="in_progress").count() == 8
 
+    def test_generated_pages_are_served_and_found(self, client):
+        client.login(username="scale-user-00100", password="demo")
+        report = MeetingReportPage.objects.live().first()
+        assert client.get(report.url).status_code == 200
+        assert client.get(report.get_parent().url).status_code == 200
+        assert "résultat" in client.get("/search/", {"q": report.title.split()[-1]}).content.decode()
 
-@pytest.mark.django_db
-def test_generated_pages_are_served_and_found(client):
-    generate()
-    client.login(username="scale-user-00100", password="demo")
-    report = MeetingReportPage.objects.live().first()
-    assert client.get(report.url).status_code == 200
-    assert client.get(report.get_parent().url).status_code == 200
-    assert "résultat" in client.get("/search/", {"q": report.title.split()[-1]}).content.decode()
-
-
-@pytest.mark.django_db
-def test_a_second_run_adds_nothing():
-    generate()
-    first = snapshot()
-    generate()
-    assert snapshot() == first
+    def test_a_second_run_adds_nothing(self):
+        first = snapshot()
+        generate()
+        assert snapshot() == first
 
 
 class Rollback(Exception):
