@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,19 @@ def _under_mutmut():
     return Path.cwd().name == "mutants"
 
 
+@contextmanager
+def rolled_back():
+    """A transaction that is always rolled back: rows built once for a module or a class (each test
+    then runs in a savepoint inside it, pytest-django's ``db``), as Django's ``setUpTestData``."""
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    try:
+        yield
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="module")
 def shared_world(request, django_db_setup, django_db_blocker):
     """The programme and groups A and B, built once for a whole test module, as Django's
@@ -79,19 +93,13 @@ def shared_world(request, django_db_setup, django_db_blocker):
     if _under_mutmut():
         yield None  # each test builds its own groups (the fixtures below)
         return
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            programme = make_programme(HomePage.objects.get())
-            world = {"programme": programme.pk}
-            for key, make in (("group_a", make_group_a), ("group_b", make_group_b)):
-                group = make(programme)
-                world[key] = (group.pk, group.facilitator.pk, group.liaison.pk, [p.pk for p in group.people])
-            yield world
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock(), rolled_back():
+        programme = make_programme(HomePage.objects.get())
+        world = {"programme": programme.pk}
+        for key, make in (("group_a", make_group_a), ("group_b", make_group_b)):
+            group = make(programme)
+            world[key] = (group.pk, group.facilitator.pk, group.liaison.pk, [p.pk for p in group.people])
+        yield world
 
 
 def _from_world(request, key):

@@ -15,7 +15,6 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.test import override_settings
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, WorkflowState
 
@@ -34,6 +33,8 @@ from workinggroups.models import (
     WorkingGroupMembership,
     WorkingGroupPage,
 )
+
+from .conftest import rolled_back
 
 ACCOUNTS = [
     "membre",
@@ -71,20 +72,11 @@ def loaded_demo(django_db_setup, django_db_blocker):
     Each test still runs in its own savepoint (the ``db`` fixture), so what one test writes is
     gone before the next one, as with Django's ``TestCase.setUpTestData``.
     """
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            # A password other than the default: the accounts must get the one they are given.
-            with (
-                override_settings(DEBUG=True),
-                mock.patch.dict(os.environ, {"DEMO_PASSWORD": CLASS_PASSWORD}),
-            ):
-                call_command("load_demo", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock(), rolled_back():
+        # A password other than the default: the accounts must get the one they are given.
+        with override_settings(DEBUG=True), mock.patch.dict(os.environ, {"DEMO_PASSWORD": CLASS_PASSWORD}):
+            call_command("load_demo", stdout=StringIO())
+        yield
 
 
 @pytest.fixture

@@ -8,11 +8,15 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.utils import translation
 from wagtail.users.models import UserProfile
 
+from home.models import HomePage
+
+from .conftest import rolled_back
 from .factories import (
     PASSWORD,
     BoardMemberFactory,
@@ -61,9 +65,29 @@ def visible_text(response):
     return " ".join(html.unescape(" ".join([text, *attributes])).split())
 
 
+@pytest.fixture(scope="module")
+def site_rows(django_db_setup, django_db_blocker):
+    """Content with neutral names, so that any French on a Dutch or English page comes from the
+    interface: built once for the module, in a transaction rolled back at its end (each test runs in
+    a savepoint inside it, as with tests/conftest.py's ``shared_world``)."""
+    with django_db_blocker.unblock(), rolled_back():
+        yield _build_site(HomePage.objects.get())
+
+
 @pytest.fixture
-def site(home):
-    """Content with neutral names, so that any French on a Dutch or English page comes from the interface."""
+def site(site_rows, db):
+    """Fresh copies of the rows for each test: what one test changes on them is not seen by the next."""
+    fresh = {key: type(row).objects.get(pk=row.pk) for key, row in site_rows.items() if key != "urls"}
+    group = site_rows["group"]
+    users = get_user_model().objects.in_bulk(
+        [group.facilitator.pk, group.liaison.pk, *(p.pk for p in group.people)]
+    )
+    fresh["group"].facilitator, fresh["group"].liaison = users[group.facilitator.pk], users[group.liaison.pk]
+    fresh["group"].people = [users[person.pk] for person in group.people]
+    return {**fresh, "urls": site_rows["urls"]}
+
+
+def _build_site(home):
     programme = ProgrammePageFactory(parent=home, title="Programme 2030", slug="programme-2030")
     group = make_working_group(programme, title="Group Alpha", slug="alpha")
     group.mission = "Alpha mission."

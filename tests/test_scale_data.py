@@ -21,6 +21,8 @@ from workinggroups.models import (
     WorkingGroupPage,
 )
 
+from .conftest import rolled_back
+
 SMALL = {
     "users": 120,
     "programmes": 2,
@@ -60,15 +62,9 @@ def snapshot():
 @pytest.fixture(scope="class")
 def generated(django_db_setup, django_db_blocker):
     """One small generation for the tests that read it, rolled back after the class (as the demo's)."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            generate()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock(), rolled_back():
+        generate()
+        yield
 
 
 @pytest.mark.xdist_group("one generation")  # one generation for the class: keep it on one worker
@@ -107,7 +103,6 @@ class Rollback(Exception):
 
 @pytest.mark.django_db
 def test_the_same_seed_gives_the_same_data():
-    from django.db import transaction
 
     try:
         with transaction.atomic():
@@ -181,7 +176,6 @@ class Interrupted(Exception):
 
 @pytest.mark.django_db
 def test_an_interrupted_run_resumes_at_the_stage_that_failed_and_writes_the_same_data(monkeypatch):
-    from django.db import transaction
 
     try:
         with transaction.atomic():
