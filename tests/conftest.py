@@ -1,3 +1,6 @@
+import fcntl
+import os
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,6 +59,41 @@ def _under_mutmut():
     tests that call it, setup included: data built once for a module would be credited to the
     module's first test only, and the others would not be run against its mutants."""
     return Path.cwd().name == "mutants"
+
+
+#: The lock on this process's mutmut database slot, held until the process ends (see below).
+_MUTMUT_SLOT = []
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Under mutmut, each of its concurrent processes gets a test database of its own.
+
+    mutmut runs two mutants at once (``--max-children 2``), each in a process that runs pytest with
+    ``--reuse-db``: sharing one PostgreSQL test database, their tests waited on each other's row
+    locks (treebeard locks a parent page while adding a child) for most of each run. A process takes
+    the first free slot (an exclusive lock on a file, released when it ends), and the database of
+    that slot is created once and reused by every later process in the slot.
+    """
+    if not _under_mutmut() or "DATABASE_URL" not in os.environ:
+        return  # SQLite's test database is in memory: one per process already
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+
+    for slot in range(32):
+        handle = open(Path(tempfile.gettempdir()) / f"intranet-mutmut-database-{slot}.lock", "w")  # noqa: SIM115 - held for the process's life
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _MUTMUT_SLOT.append(handle)
+        name = urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
+        database = settings.DATABASES["default"]
+        database["TEST"] = {**database.get("TEST", {}), "NAME": f"test_{name}_slot{slot}"}
+        return
+    pytest.fail("no free mutmut database slot")
 
 
 @contextmanager
