@@ -61,7 +61,7 @@ def _under_mutmut():
     return Path.cwd().name == "mutants"
 
 
-#: The lock on this process's mutmut database slot, held until the process ends (see below).
+#: (process id, slot, locked file) of the mutmut database slot held until the process ends (see below).
 _MUTMUT_SLOT = []
 
 
@@ -81,14 +81,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     from django.conf import settings
 
-    for slot in range(32):
-        handle = open(Path(tempfile.gettempdir()) / f"intranet-mutmut-database-{slot}.lock", "w")  # noqa: SIM115 - held for the process's life
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            continue
-        _MUTMUT_SLOT.append(handle)
+    held = [slot for pid, slot, _handle in _MUTMUT_SLOT if pid == os.getpid()]
+    slots = held or range(32)  # a second session in the same process keeps its slot
+    for slot in slots:
+        if not held:
+            handle = open(Path(tempfile.gettempdir()) / f"intranet-mutmut-database-{slot}.lock", "w")  # noqa: SIM115 - held for the process's life
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            _MUTMUT_SLOT.append((os.getpid(), slot, handle))
         name = urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
         database = settings.DATABASES["default"]
         database["TEST"] = {**database.get("TEST", {}), "NAME": f"test_{name}_slot{slot}"}
