@@ -432,3 +432,23 @@ def test_a_page_locked_by_its_reviewer_cannot_be_unlocked_by_others_during_revie
     as_user(editor).post(f"/admin/pages/{report.pk}/unlock/")
     report.refresh_from_db()
     assert report.locked and report.locked_by == group_a.facilitator
+
+
+def test_the_private_pages_a_person_may_not_open_are_read_once_per_request(
+    rf, group_a, member, django_assert_num_queries
+):
+    """Every listing, link and menu of a page asks which pages are closed to the reader: the
+    answer is read from the database once per request, not once per question."""
+    from privacy.rules import closed_paths
+
+    private = MeetingReportPageFactory(parent=group_a, title="Privé")
+    restriction = PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([group_a.django_group])
+    request = rf.get("/")
+    request.user = member
+    first = closed_paths(request)
+    assert any(private.path.startswith(path) for path in first)
+    with django_assert_num_queries(0):
+        assert closed_paths(request) == first
