@@ -452,3 +452,47 @@ def test_the_private_pages_a_person_may_not_open_are_read_once_per_request(
     assert any(private.path.startswith(path) for path in first)
     with django_assert_num_queries(0):
         assert closed_paths(request) == first
+
+
+def _zephyrin_pages(group_a, group_b):
+    """A private report in each group (restricted to that group), and an open one."""
+    privates = {}
+    for group in (group_a, group_b):
+        private = MeetingReportPageFactory(parent=group, title=f"Zephyrin privé {group.slug}", live=False)
+        private.save_revision().publish()
+        restriction = PageViewRestriction.objects.create(
+            page=private, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.set([group.django_group])
+        privates[group.slug] = private.title
+    opened = MeetingReportPageFactory(parent=group_a, title="Zephyrin ouvert", live=False)
+    opened.save_revision().publish()
+    programme = group_a.get_parent().specific
+    return privates, (programme.url + programme.reverse_subpage("reports"), "/search/?q=zephyrin")
+
+
+def _visible_text(client, url):
+    return re.sub(r"<[^>]+>", "", client.get(url).content.decode())  # search marks the words found
+
+
+def test_every_private_page_stays_hidden_when_several_are_closed_to_the_reader(
+    group_a, group_b, member, as_user
+):
+    """The listing filter hides the pages under each closed path, not only under the last one (or
+    only pages under all of them at once)."""
+    privates, urls = _zephyrin_pages(group_a, group_b)
+    client = as_user(member)
+    for url in urls:
+        text = _visible_text(client, url)
+        assert "Zephyrin ouvert" in text, url
+        for title in privates.values():
+            assert title not in text, url
+
+
+def test_a_groups_members_find_their_groups_private_pages_and_no_others(group_a, group_b, as_user):
+    privates, urls = _zephyrin_pages(group_a, group_b)
+    client = as_user(group_a.people[0])
+    for url in urls:
+        text = _visible_text(client, url)
+        assert privates["ethique"] in text and "Zephyrin ouvert" in text, url
+        assert privates["finances"] not in text, url
