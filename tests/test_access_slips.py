@@ -455,7 +455,11 @@ def test_the_private_pages_a_person_may_not_open_are_read_once_per_request(
 
 
 def _zephyrin_pages(group_a, group_b):
-    """A private report in each group (restricted to that group), and an open one."""
+    """A report for anyone logged in, a private report in each group (restricted to that group), and
+    an open one. The login restriction comes first: the rule goes on to the restrictions after it."""
+    logged_in = MeetingReportPageFactory(parent=group_a, title="Zephyrin des connectés", live=False)
+    logged_in.save_revision().publish()
+    PageViewRestriction.objects.create(page=logged_in, restriction_type=PageViewRestriction.LOGIN)
     privates = {}
     for group in (group_a, group_b):
         private = MeetingReportPageFactory(parent=group, title=f"Zephyrin privé {group.slug}", live=False)
@@ -484,7 +488,7 @@ def test_every_private_page_stays_hidden_when_several_are_closed_to_the_reader(
     client = as_user(member)
     for url in urls:
         text = _visible_text(client, url)
-        assert "Zephyrin ouvert" in text, url
+        assert "Zephyrin ouvert" in text and "Zephyrin des connectés" in text, url
         for title in privates.values():
             assert title not in text, url
 
@@ -496,3 +500,28 @@ def test_a_groups_members_find_their_groups_private_pages_and_no_others(group_a,
         text = _visible_text(client, url)
         assert privates["ethique"] in text and "Zephyrin ouvert" in text, url
         assert privates["finances"] not in text, url
+
+
+def test_an_account_in_no_group_at_all_sees_no_private_page(group_a, group_b, as_user):
+    """Someone still able to log in but in no group (not even the members'): the rule answers for
+    them too, without an error."""
+    privates, urls = _zephyrin_pages(group_a, group_b)
+    client = as_user(UserFactory(username="sans-groupe", member=False))
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403), url
+        text = _visible_text(client, url)
+        for title in privates.values():
+            assert title not in text, url
+
+
+def test_an_anonymous_visitor_may_open_no_document(group_a):
+    from django.contrib.auth.models import AnonymousUser
+
+    from documents.access import access_for
+
+    minutes = make_minutes(group_a)
+    anonymous = AnonymousUser()
+    assert not user_can_open(anonymous, minutes)
+    assert not access_for(anonymous).path_is_open(minutes.collection.path)
+    assert not access_for(anonymous).path_is_open(Collection.get_first_root_node().path)
