@@ -81,21 +81,26 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     from django.conf import settings
 
-    held = [slot for pid, slot, _handle in _MUTMUT_SLOT if pid == os.getpid()]
-    slots = held or range(32)  # a second session in the same process keeps its slot
-    for slot in slots:
-        if not held:
-            handle = open(Path(tempfile.gettempdir()) / f"intranet-mutmut-database-{slot}.lock", "w")  # noqa: SIM115 - held for the process's life
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.close()
-                continue
-            _MUTMUT_SLOT.append((os.getpid(), slot, handle))
-        name = urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
-        database = settings.DATABASES["default"]
-        database["TEST"] = {**database.get("TEST", {}), "NAME": f"test_{name}_slot{slot}"}
-        return
+    name = urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
+    database = settings.DATABASES["default"]
+    database["TEST"] = {**database.get("TEST", {}), "NAME": f"test_{name}_slot{_mutmut_slot()}"}
+
+
+def _mutmut_slot():
+    """This process's slot: the one it holds already (a second pytest session in the same process),
+    or the first one no other process holds."""
+    for pid, slot, _handle in _MUTMUT_SLOT:
+        if pid == os.getpid():
+            return slot
+    for slot in range(32):
+        handle = open(Path(tempfile.gettempdir()) / f"intranet-mutmut-database-{slot}.lock", "w")  # noqa: SIM115 - held for the process's life
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _MUTMUT_SLOT.append((os.getpid(), slot, handle))
+        return slot
     pytest.fail("no free mutmut database slot")
 
 
@@ -138,8 +143,7 @@ def shared_world(request, django_db_setup, django_db_blocker):
         programme = make_programme(HomePage.objects.get())
         world = {"programme": programme.pk}
         for key, make in (("group_a", make_group_a), ("group_b", make_group_b)):
-            group = make(programme)
-            world[key] = (group.pk, group.facilitator.pk, group.liaison.pk, [p.pk for p in group.people])
+            world[key] = world_entry(make(programme))
         yield world
 
 
@@ -148,6 +152,11 @@ def _from_world(request, key):
         return None
     world = request.getfixturevalue("shared_world")
     return world[key] if world else None
+
+
+def world_entry(group):
+    """What identifies a group built by ``make_working_group`` and its people, to read it back."""
+    return (group.pk, group.facilitator.pk, group.liaison.pk, [person.pk for person in group.people])
 
 
 def _group(world_entry):
@@ -226,13 +235,14 @@ def login():
 def as_user():
     """``as_user(user)`` gives a test client logged in with ``force_login``: for tests about
     something else than logging in (those use ``login``)."""
+    return client_for
 
-    def _as_user(user):
-        client = Client()
-        client.force_login(user, backend="accounts.backends.IntranetModelBackend")
-        return client
 
-    return _as_user
+def client_for(user):
+    """A test client logged in as ``user`` with ``force_login``."""
+    client = Client()
+    client.force_login(user, backend="accounts.backends.IntranetModelBackend")
+    return client
 
 
 @pytest.hookimpl(wrapper=True)
@@ -338,7 +348,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "shared_world" in item.fixturenames and item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db)
-    if Path.cwd().name != "mutants":
+    if not _under_mutmut():
         return
     rank = {name: index for index, name in enumerate(MUTATION_ORDER)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))

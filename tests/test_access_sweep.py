@@ -40,6 +40,7 @@ from documents.models import AccessRequest, DownloadLogEntry, LibraryDocument
 from workinggroups.models import BoardDecision, BoardDecisionHistory, WorkingGroupMembership
 from workinggroups.roles import editors_group
 
+from .conftest import client_for
 from .factories import (
     BoardMemberFactory,
     MeetingReportPageFactory,
@@ -171,15 +172,13 @@ def _build_restricted(group_a, group_b, programme):
     editor.groups.add(editors_group())
     board_member = BoardMemberFactory(username="conseil")
     UserFactory(username="membre")
-    editor_client = Client()
-    editor_client.force_login(editor, backend="accounts.backends.IntranetModelBackend")
     private = MeetingReportPageFactory(
         parent=group_a, title=CANARIES["page"], summary=f"<p>{CANARIES['page']}</p>", live=False
     )
     private.save_revision().publish()
     private = type(private).objects.get(pk=private.pk)
     restriction = restrict_page(private, group_a.django_group)
-    draft = draft_report_in_admin(editor_client, group_a, title=CANARIES["draft"])
+    draft = draft_report_in_admin(client_for(editor), group_a, title=CANARIES["draft"])
     state = current_task_state(draft)
     pending = MeetingReportPageFactory(parent=group_a, title="Compte rendu publié d'octobre", live=False)
     pending.save_revision().publish()
@@ -384,10 +383,8 @@ LOGOUT_URLS = {"/logout/", "/admin/logout/"}
 
 
 def logged_in_client(user):
-    client = Client()
+    client = Client() if user is None else client_for(user)
     client.raise_request_exception = False  # a crash is counted as a server error, not an abort
-    if user is not None:
-        client.force_login(user, backend="accounts.backends.IntranetModelBackend")
     return client
 
 

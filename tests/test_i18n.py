@@ -8,7 +8,6 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.utils import translation
@@ -16,7 +15,7 @@ from wagtail.users.models import UserProfile
 
 from home.models import HomePage
 
-from .conftest import rolled_back
+from .conftest import _group, rolled_back, world_entry
 from .factories import (
     PASSWORD,
     BoardMemberFactory,
@@ -78,12 +77,7 @@ def site_rows(django_db_setup, django_db_blocker):
 def site(site_rows, db):
     """Fresh copies of the rows for each test: what one test changes on them is not seen by the next."""
     fresh = {key: type(row).objects.get(pk=row.pk) for key, row in site_rows.items() if key != "urls"}
-    group = site_rows["group"]
-    users = get_user_model().objects.in_bulk(
-        [group.facilitator.pk, group.liaison.pk, *(p.pk for p in group.people)]
-    )
-    fresh["group"].facilitator, fresh["group"].liaison = users[group.facilitator.pk], users[group.liaison.pk]
-    fresh["group"].people = [users[person.pk] for person in group.people]
+    fresh["group"] = _group(world_entry(site_rows["group"]))  # its people read afresh too
     return {**fresh, "urls": site_rows["urls"]}
 
 

@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from .factories import MeetingReportPageFactory, RecommendationPageFactory, UserFactory
@@ -41,14 +40,13 @@ def fill(group, start, count):
 def counts(shared_world, django_db_blocker):
     """Each page's query count with 5, then 20 reports and recommendations in the group: measured
     once for the module (building the pages is the slow part), asserted page by page below."""
-    from .conftest import _group
+    from .conftest import _group, client_for
 
     with django_db_blocker.unblock(), override_settings(PAGE_CACHE_SECONDS=0):
         # The rendering itself, not the page cache (tests/test_page_cache.py).
         group = _group(shared_world["group_a"])
         programme = group.get_parent().specific
-        client = Client()
-        client.force_login(UserFactory(username="membre"), backend="accounts.backends.IntranetModelBackend")
+        client = client_for(UserFactory(username="membre"))
         urls = {name: url_for(programme, group) for name, url_for in PAGES.items()}
         fill(group, 0, 5)
         for url in urls.values():
