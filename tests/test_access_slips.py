@@ -525,3 +525,61 @@ def test_an_anonymous_visitor_may_open_no_document(group_a):
     assert not user_can_open(anonymous, minutes)
     assert not access_for(anonymous).path_is_open(minutes.collection.path)
     assert not access_for(anonymous).path_is_open(Collection.get_first_root_node().path)
+
+
+# Grants: only a live grant opens, it ends at its expiry instant, and it adds to what is open
+
+
+@pytest.mark.parametrize(
+    "status", [AccessRequest.Status.REFUSED, AccessRequest.Status.EXPIRED, AccessRequest.Status.WITHDRAWN]
+)
+def test_only_a_granted_request_opens_whatever_its_expiry_date_says(status, group_a, board_member, member):
+    """A request ended by hand (the admin, a shell, a data fix) keeps its expiry date: its status
+    alone must close it again, for one document and for the whole group."""
+    minutes = make_minutes(group_a)
+    for document in (minutes, None):
+        grant(member, group_a, board_member, document=document)
+    AccessRequest.objects.filter(requester=member).update(status=status)
+    assert not user_can_open(member, minutes)
+    assert not openable_documents(member).filter(pk=minutes.pk).exists()
+
+
+def test_a_grant_ends_at_the_instant_it_expires(group_a, board_member, member, monkeypatch):
+    minutes = make_minutes(group_a)
+    request = grant(member, group_a, board_member, document=minutes)
+    monkeypatch.setattr(timezone, "now", lambda: request.expires_at - datetime.timedelta(microseconds=1))
+    assert user_can_open(member, minutes)
+    monkeypatch.setattr(timezone, "now", lambda: request.expires_at)
+    member = type(member).objects.get(pk=member.pk)  # a new request: access is worked out again
+    assert not user_can_open(member, minutes)
+    assert not request.is_active and request.current_status == AccessRequest.Status.EXPIRED
+
+
+def test_a_grant_on_one_document_keeps_every_open_document_open(group_a, group_b, board_member, member):
+    from documents.library import RESOURCES
+
+    resource = LibraryDocument.objects.create(
+        title="Charte des groupes", collection=Collection.objects.get(name=RESOURCES, depth=2)
+    )
+    granted = make_minutes(group_b, title="PV B accordé", filename="b1.pdf")
+    other = make_minutes(group_b, title="PV B non accordé", filename="b2.pdf")
+    grant(member, group_b, board_member, document=granted)
+    assert set(openable_documents(member).filter(pk__in=[resource.pk, granted.pk, other.pk])) == {
+        resource,
+        granted,
+    }
+
+
+def test_what_a_person_may_open_is_worked_out_once_per_request(group_a, board_member, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    minutes = make_minutes(group_a)
+    grant(member, group_a, board_member, document=minutes)
+    member = type(member).objects.get(pk=member.pk)
+    minutes = LibraryDocument.objects.select_related("collection").get(pk=minutes.pk)
+    assert user_can_open(member, minutes)
+    with CaptureQueriesContext(connection) as queries:
+        assert user_can_open(member, minutes)
+        assert access_for(member) is access_for(member)
+    assert len(queries) == 0, [query["sql"] for query in queries]
