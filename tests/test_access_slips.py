@@ -10,12 +10,14 @@ import re
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Collection, Page, PageViewRestriction, Revision, TaskState
 
 from documents.access import access_for, openable_documents, user_can_open
-from documents.library import collection_for_group
+from documents.library import RESOURCES, collection_for_group
 from documents.models import AccessRequest, LibraryDocument
 from workinggroups.choices import MembershipRole
 from workinggroups.models import FacilitatorApprovalTask
@@ -556,8 +558,6 @@ def test_a_grant_ends_at_the_instant_it_expires(group_a, board_member, member, m
 
 
 def test_a_grant_on_one_document_keeps_every_open_document_open(group_a, group_b, board_member, member):
-    from documents.library import RESOURCES
-
     resource = LibraryDocument.objects.create(
         title="Charte des groupes", collection=Collection.objects.get(name=RESOURCES, depth=2)
     )
@@ -571,9 +571,6 @@ def test_a_grant_on_one_document_keeps_every_open_document_open(group_a, group_b
 
 
 def test_what_a_person_may_open_is_worked_out_once_per_request(group_a, board_member, member):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     minutes = make_minutes(group_a)
     grant(member, group_a, board_member, document=minutes)
     member = type(member).objects.get(pk=member.pk)
