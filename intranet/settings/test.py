@@ -23,3 +23,9 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Static files from the apps' folders (no collectstatic in tests), through whitenoise as in production.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# The tests' SQLite database is migrated once and copied into later runs (tests/cached_sqlite).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.cached_sqlite"  # noqa: F405
+    # In memory, one per process (pytest-django names a file per xdist worker for other engines).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
