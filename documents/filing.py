@@ -52,7 +52,7 @@ def minutes_link_for(collection):
     return (
         minutes_collection_model()
         .objects.filter(collection__path__in=covering_paths(collection.path))
-        .select_related("collection", "working_group")
+        .select_related("working_group")  # its title names the group in a refusal
         .order_by("-collection__depth")
         .first()
     )
@@ -72,11 +72,10 @@ def is_board(user):
 
 
 class Cover:
-    """What covers one collection: its tree path, the group minutes collection it is in (if any),
-    the view restrictions over it, and whether it is the parent "Procès-verbaux" itself."""
+    """What covers one collection: the group minutes collection it is in (if any), the view
+    restrictions over it, and whether it is the parent "Procès-verbaux" itself."""
 
     def __init__(self, collection):
-        self.path = collection.path
         self.link = minutes_link_for(collection)
         self.restrictions = dict(
             CollectionViewRestriction.objects.filter(collection__path__in=covering_paths(collection.path))

@@ -403,3 +403,37 @@ def test_minutes_the_live_report_links_cannot_be_released_when_a_draft_drops_the
         release(minutes, board_member, resources, DocumentKind.REPORT, "Publication votée")
     minutes.refresh_from_db()
     assert minutes.collection_id == collection_for_group(group_a).pk
+
+
+# What the person is told, and on which field
+
+
+def test_a_collection_that_no_longer_exists_is_refused_on_the_collection_field(group_a, minutes):
+    gone = Collection.objects.get(name=RESOURCES, depth=2).add_child(instance=Collection(name="Éphémère"))
+    document = LibraryDocument(title="Orphelin", collection=gone, file="o.pdf")
+    gone.delete()
+    with pytest.raises(ValidationError) as refusal:
+        document.save()
+    assert refusal.value.message_dict == {"collection": ["Cette collection n'existe pas."]}
+    minutes.collection_id = gone.pk
+    with pytest.raises(ValidationError) as refusal:
+        minutes.save()
+    assert refusal.value.message_dict == {"collection": ["Cette collection n'existe pas."]}
+
+
+def test_a_misfiled_document_is_judged_in_three_queries_naming_the_group(
+    group_a, group_b, django_assert_num_queries
+):
+    """The group's minutes collection is read with its group: a refusal names the group with no
+    query of its own (the check runs for every document of a bulk action)."""
+    from documents.filing import Filing
+
+    document = make_minutes(group_a, title="PV", filename="pv.pdf")
+    document.working_group_id = group_b.pk
+    filing = Filing()
+    with django_assert_num_queries(3):  # the collection, its minutes link and group, its restrictions
+        problems = filing.problems(document)
+    assert set(problems) == {"working_group", "collection"}
+    assert f"« {group_a.title} »" in problems["working_group"]
+    with django_assert_num_queries(0):  # the same collection again: nothing more to read
+        filing.problems(document)
