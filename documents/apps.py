@@ -7,6 +7,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Bibliothèque de documents")
 
     def ready(self):
+        # Imported once the app registry is ready (Django's rule for models and signal receivers).
         from django.db.models import ForeignKey
         from wagtail.admin.compare import register_comparison_class
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import re_path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
@@ -330,8 +330,6 @@ def library_admin_guards():
 
 @hooks.register("register_admin_urls")
 def library_admin_urls():
-    from django.urls import path
-
     return [path("documents/release/<int:document_id>/", release_view, name="library_release")]
 
 

@@ -78,6 +78,7 @@ urlpatterns = account_patterns + [
 ]
 
 if settings.DEBUG:
+    # Development only: production serves static files with whitenoise and images from storage.
     from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

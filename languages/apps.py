@@ -9,6 +9,7 @@ class LanguagesConfig(AppConfig):
     verbose_name = _("Langues")
 
     def ready(self):
+        # Imported once the app registry is ready (Django's rule for models and signal receivers).
         from django.contrib.auth.signals import user_logged_in
 
         from .i18n import remember_language_chosen_before_login

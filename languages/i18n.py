@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponseNotAllowed
 from django.utils import translation
 from django.views.i18n import set_language as django_set_language
+from wagtail.users.models import UserProfile
 
 
 def supported_languages():
@@ -58,8 +59,6 @@ def remember_language_chosen_before_login(sender, request, user, **kwargs):
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if language not in supported_languages() or preferred_language(user):
         return
-    from wagtail.users.models import UserProfile
-
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = language
     profile.save(update_fields=["preferred_language"])
@@ -75,8 +74,6 @@ def set_language(request):
     response = django_set_language(request)
     language = request.POST.get("language")
     if language in supported_languages() and request.user.is_authenticated:
-        from wagtail.users.models import UserProfile
-
         profile = UserProfile.get_for_user(request.user)
         if profile.preferred_language != language:
             profile.preferred_language = language

@@ -10,6 +10,7 @@ class SitewideConfig(AppConfig):
     verbose_name = _("Ensemble du site")
 
     def ready(self):
+        # Imported once the app registry is ready (Django's rule for models and signal receivers).
         from . import page_cache
 
         page_cache.connect_signals()

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
+from wagtail.models import Page, Revision
 
 from documents.models import AccessRequest, DownloadLogEntry, LibraryDocument
 from workinggroups.models import BoardDecision, BoardDecisionHistory, WorkingGroupMembership
@@ -37,8 +38,6 @@ class BackupError(RuntimeError):
 
 def record_counts():
     """The counts compared after a restore."""
-    from wagtail.models import Page, Revision
-
     return {
         "pages": Page.objects.count(),
         "revisions": Revision.objects.count(),

@@ -30,6 +30,7 @@ import json
 import re
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -136,8 +137,6 @@ def cache_key(request):
 
 
 def _has_messages(request):
-    from django.contrib.messages import get_messages
-
     return len(get_messages(request)) > 0  # counting does not mark them as read
 
 

@@ -101,3 +101,52 @@ def test_the_circle_check_finds_a_circle(graph):
     graph = copy.deepcopy(graph)
     graph.add_import(importer="workinggroups.choices", imported="workinggroups.models.groups")
     assert circles(graph, "workinggroups") != []
+
+
+def imports_inside_functions(source):
+    """(line, first line of its function) of each import written inside a function's body."""
+    import ast
+
+    found = []
+
+    def walk(node, function=None):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                walk(child, child)
+            elif isinstance(child, ast.Import | ast.ImportFrom) and function is not None:
+                found.append((child.lineno, function.lineno))
+            else:
+                walk(child, function)
+
+    walk(ast.parse(source))
+    return found
+
+
+def unexplained_imports(source):
+    """Imports inside functions with no comment between the function's line and theirs: an import
+    that must wait for run time says why (the app registry, Wagtail's hook order, an optional tool)."""
+    lines = source.splitlines()
+    return [
+        line
+        for line, start in imports_inside_functions(source)
+        if not any(text.strip().startswith("#") for text in lines[start - 1 : line - 1])
+    ]
+
+
+def test_an_import_inside_a_function_says_why():
+    unexplained = {}
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue  # a migration imports inside its functions by design (historical models)
+            lines = unexplained_imports(path.read_text())
+            if lines:
+                unexplained[str(path.relative_to(ROOT))] = lines
+    assert unexplained == {}
+
+
+def test_the_import_check_finds_an_unexplained_import():
+    explained = "def ready(self):\n    # After the app registry is ready.\n    from . import signals\n"
+    assert unexplained_imports(explained) == []
+    assert unexplained_imports("def f():\n    from django.urls import path\n    return path\n") == [2]
+    assert unexplained_imports("import os\n\nclass A:\n    def f(self):\n        import json\n") == [5]

@@ -7,6 +7,7 @@ class WorkingGroupsConfig(AppConfig):
     verbose_name = _("Groupes de travail")
 
     def ready(self):
+        # Imported once the app registry is ready (Django's rule for models and signal receivers).
         from django.db.models.signals import post_migrate
 
         from . import signals, workflow  # noqa: F401 - connect the page, membership and workflow handlers

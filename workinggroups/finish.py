@@ -12,6 +12,7 @@ def publish_reviewed_revision(workflow_state, user=None):
     approval, and only if the last approver also holds the publish permission. Here a
     newer, unreviewed revision rolls the approval back with a message instead.
     """
+    # Imported when called: Wagtail reads this module while its models load (see above).
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext
 

@@ -12,7 +12,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connections, transaction
 from django.dispatch import Signal
 from wagtail.models import GroupPagePermission, Page
 
@@ -153,8 +153,6 @@ def ensure_decisions():
 
 
 def ensure_roles_after_migrate(sender, using="default", **kwargs):
-    from django.db import connections
-
     # Only once the tables exist (not, say, after migrating this app back to zero).
 
     needed = {

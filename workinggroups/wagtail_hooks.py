@@ -178,6 +178,8 @@ def bounded_moderation_panels(request, panels):
 def no_document_count(request, items):
     """Wagtail's document count checks every collection's permissions (some 30 ms with 200 groups'
     minutes collections) to print a number nobody acts on; the Documents menu is one click away."""
+    # Imported when the hook runs: importing another app's wagtail_hooks while ours load would
+    # register its hooks before Wagtail's loader reaches that app, out of INSTALLED_APPS order.
     from wagtail.documents.wagtail_hooks import DocumentsSummaryItem
 
     items[:] = [item for item in items if not isinstance(item, DocumentsSummaryItem)]

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import CharField, Q
@@ -41,8 +42,6 @@ class FacilitatorApprovalTask(Task):
     @staticmethod
     def facilitators_for(page):
         """Active facilitators of the page's working group (one query)."""
-        from django.contrib.auth import get_user_model
-
         return get_user_model().objects.filter(
             is_active=True,
             working_group_memberships__role=MembershipRole.FACILITATOR,

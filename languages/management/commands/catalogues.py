@@ -39,6 +39,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
 def _polib():
+    # A development tool (requirements-dev.txt), imported only when the catalogues are checked.
     try:
         import polib
     except ImportError as error:  # a development tool: requirements-dev.txt
