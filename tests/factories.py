@@ -5,6 +5,7 @@ import datetime
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from workinggroups.choices import MembershipRole
 from workinggroups.models import (
@@ -43,6 +44,20 @@ class BoardMemberFactory(UserFactory):
     def board(self, create, extracted, **kwargs):
         if create:
             self.groups.add(board_group())
+
+
+class StaffFactory(UserFactory):
+    """Staff of the cooperative who may open the Wagtail admin, in no group and not a superuser:
+    ``is_staff`` and admin access grant nothing else (a "superuser" check must never widen to them)."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def admin_access(self, create, extracted, **kwargs):
+        if create:
+            self.user_permissions.add(
+                Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+            )
 
 
 class ProgrammePageFactory(wagtail_factories.PageFactory):

@@ -17,13 +17,16 @@ from django.utils import timezone
 from wagtail.models import Collection, Page, PageViewRestriction, Revision, TaskState
 
 from documents.access import access_for, openable_documents, user_can_open
+from documents.filing import is_board, release
 from documents.library import RESOURCES, collection_for_group
-from documents.models import AccessRequest, LibraryDocument
+from documents.models import AccessRequest, DocumentKind, LibraryDocument
 from workinggroups.choices import MembershipRole
 from workinggroups.models import FacilitatorApprovalTask
+from workinggroups.roles import editors_group
 
 from .factories import (
     MeetingReportPageFactory,
+    StaffFactory,
     UserFactory,
     add_membership,
     make_minutes,
@@ -144,20 +147,52 @@ def test_documents_in_a_restricted_sub_collection_stay_hidden(group_a, group_b, 
 
 
 def test_staff_who_are_not_superusers_open_nothing_restricted(group_a, as_user):
-    staff = UserFactory(username="personnel", is_staff=True)
+    staff = StaffFactory(username="personnel")
     minutes = make_minutes(group_a)
     client = as_user(staff)
+    assert client.get("/admin/").status_code == 200  # they do reach the admin: its checks are exercised
     assert client.get(minutes.url).status_code == 403
     assert not openable_documents(staff).filter(pk=minutes.pk).exists()
-    assert client.get("/admin/").status_code == 302  # no admin access either
+    assert client.get(f"/admin/documents/edit/{minutes.pk}/").status_code in (302, 403, 404)
 
 
 def test_staff_who_are_not_superusers_cannot_approve(group_a, editor, as_user):
     page = draft_report_in_admin(as_user(editor), group_a)
-    staff = UserFactory(username="personnel", is_staff=True)
+    staff = StaffFactory(username="personnel")
     task = FacilitatorApprovalTask.objects.get()
     assert not task.user_is_approver(Page.objects.get(pk=page.pk), staff)
     assert task.get_task_states_user_can_moderate(staff).count() == 0
+    client = as_user(staff)
+    assert '"name": "pages-a-relire"' not in client.get("/admin/").content.decode()  # no reviewer's menu
+    assert '"name": "pages-a-relire"' in as_user(group_a.facilitator).get("/admin/").content.decode()
+    assert page.title not in client.get("/admin/moderation/").content.decode()
+
+
+def test_staff_who_are_not_superusers_cannot_lift_a_restriction(group_a, as_user):
+    staff = StaffFactory(username="personnel")
+    minutes = make_minutes(group_a)
+    resources = Collection.objects.get(name=RESOURCES, depth=2)
+    assert not is_board(staff)
+    with pytest.raises(PermissionDenied):
+        release(minutes, staff, resources, DocumentKind.REPORT, "Pour tous")
+    refused = as_user(staff).post(
+        f"/admin/documents/release/{minutes.pk}/",
+        {"collection": resources.pk, "kind": DocumentKind.REPORT, "reason": "Pour tous"},
+    )
+    assert refused.status_code in (302, 403)
+    minutes.refresh_from_db()
+    assert minutes.collection_id == collection_for_group(group_a).pk
+
+
+def test_staff_who_are_not_superusers_do_not_read_the_site_wide_reports(group_a, editor, as_user):
+    """The page types report lists the latest draft titles of every page type: Wagtail shows it to
+    anyone who may edit a page, the intranet to superusers only, never to staff who edit."""
+    draft_report_in_admin(as_user(editor), group_a, title="Brouillon STAFFCANARY")
+    staff_editor = StaffFactory(username="personnel")
+    staff_editor.groups.add(editors_group())
+    response = as_user(staff_editor).get("/admin/reports/page-types-usage/")
+    assert response.status_code in (302, 403)
+    assert "STAFFCANARY" not in response.content.decode()
 
 
 # The access request's "next" never leaves the site
@@ -183,13 +218,20 @@ def test_the_request_form_never_sends_people_to_another_host(target, group_a, me
 
 
 def test_a_second_decision_on_the_same_step_is_refused(group_a, editor, as_user):
+    """Two facilitators of the group load the same review; the first approves, the second's
+    "request changes" (made on what they loaded) is refused, and the approval stands."""
+    co_facilitator = group_a.people[1]
+    membership = co_facilitator.working_group_memberships.get(page=group_a)
+    membership.role = MembershipRole.FACILITATOR
+    membership.save()
     page = draft_report_in_admin(as_user(editor), group_a)
     first = TaskState.objects.get(pk=current_task_state(page).pk)
-    second = TaskState.objects.get(pk=first.pk)  # loaded by a second approver, before the first decided
+    second = TaskState.objects.get(pk=first.pk)  # loaded by the second approver, before the first decided
     first.specific.approve(user=group_a.facilitator)
     with pytest.raises(PermissionDenied, match="déjà traité"):
-        second.specific.reject(user=group_a.facilitator)
+        second.specific.reject(user=co_facilitator)
     assert TaskState.objects.get(pk=first.pk).status == TaskState.STATUS_APPROVED
+    assert current_task_state(page).task.specific_class is not FacilitatorApprovalTask  # at the board
 
 
 # The page cache keys on pending requests

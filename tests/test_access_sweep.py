@@ -10,8 +10,9 @@ live page, a report under a restricted group page (a restricted parent hides its
 minutes, minutes in a sub-collection of the restricted one, an access request's reason. For
 every role not entitled to that kind of object the answer must not be a success, must not
 contain a canary the role may not see, and must change nothing in the database. Entitled roles
-are swept too, for server errors. A staff account that is not a superuser is one of the roles:
-``is_staff`` opens nothing here.
+are swept too, for server errors and for the canaries they may not see. A staff account with
+access to the admin that is not a superuser is one of the roles: ``is_staff`` opens nothing here.
+Bulk actions are also POSTed, and must leave the rows of the canaries a role may not see untouched.
 """
 
 import hashlib
@@ -19,11 +20,13 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from taggit.models import TaggedItem
 from wagtail.models import (
     Collection,
     CollectionViewRestriction,
@@ -35,7 +38,7 @@ from wagtail.models import (
     WorkflowState,
 )
 
-from documents.library import collection_for_group
+from documents.library import RESOURCES, collection_for_group
 from documents.models import AccessRequest, DownloadLogEntry, LibraryDocument
 from workinggroups.models import BoardDecision, BoardDecisionHistory, WorkingGroupMembership
 from workinggroups.roles import editors_group
@@ -45,6 +48,7 @@ from .factories import (
     BoardMemberFactory,
     MeetingReportPageFactory,
     RecommendationPageFactory,
+    StaffFactory,
     UserFactory,
     make_minutes,
     make_working_group,
@@ -286,6 +290,25 @@ def build(pattern, objects):
     return "/" + url.lstrip("/")
 
 
+def fingerprint_of(objects, keys):
+    """A digest of the canaries' own rows (their page or document, its revisions and workflow): what a
+    bulk action naming them may change only for someone who may see them."""
+    pages = [objects[key].pk for key in keys if isinstance(objects[key], Page)]
+    documents = [objects[key].pk for key in keys if isinstance(objects[key], LibraryDocument)]
+    parts = [
+        Page.objects.filter(pk__in=pages).values_list(
+            "id", "title", "live", "path", "latest_revision_id", "locked", "has_unpublished_changes"
+        ),
+        Revision.objects.filter(object_id__in=[str(pk) for pk in pages]).values_list("id", "object_id"),
+        WorkflowState.objects.filter(object_id__in=[str(pk) for pk in pages]).values_list("id", "status"),
+        LibraryDocument.objects.filter(pk__in=documents).values_list("id", "title", "collection_id", "file"),
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(LibraryDocument), object_id__in=documents
+        ).values_list("id", "tag_id", "object_id"),
+    ]
+    return hashlib.sha256("\n".join(repr(sorted(rows)) for rows in parts).encode()).hexdigest()
+
+
 def fingerprint():
     """A digest of everything a refused request must leave untouched."""
     parts = []
@@ -325,15 +348,15 @@ def query_string_urls(objects, group_a, group_b):
     docs = f"id={objects['document'].pk}&id={objects['subdocument'].pk}"
     pages = "&".join(f"id={objects[key].pk}" for key in ("page", "draft", "pending", "child"))
     group_c, annexes = objects["group_c"], objects["subdocument"].collection_id
-    urls = [f"/admin/bulk/documents/librarydocument/{action}/?{docs}" for action in BULK_DOCUMENT_ACTIONS]
-    urls += [f"/admin/bulk/documents/librarydocument/{action}/?id=all" for action in BULK_DOCUMENT_ACTIONS]
+    bulk = [f"/admin/bulk/documents/librarydocument/{action}/?{docs}" for action in BULK_DOCUMENT_ACTIONS]
+    bulk += [f"/admin/bulk/documents/librarydocument/{action}/?id=all" for action in BULK_DOCUMENT_ACTIONS]
     for action in BULK_PAGE_ACTIONS:
-        urls += [
+        bulk += [
             f"/admin/bulk/wagtailcore/page/{action}/?{pages}",
             f"/admin/bulk/wagtailcore/page/{action}/?id=all&childOf={group_a.pk}",
             f"/admin/bulk/wagtailcore/page/{action}/?id=all&childOf={group_c.pk}",
         ]
-    urls += [
+    urls = [
         f"/admin/choose-page/{group_a.pk}/",
         f"/admin/choose-page/{group_c.pk}/",
         f"/admin/choose-page/{group_a.pk}/?page_type=workinggroups.meetingreportpage",
@@ -372,10 +395,12 @@ def query_string_urls(objects, group_a, group_b):
         f"{group_a.get_parent().url}comptes-rendus/?groupe={group_c.slug}",
     ]
     urls += [f"/search/?q={canary.split()[-1]}" for canary in CANARIES.values()]
-    return [(url, "listing") for url in urls]
+    return [(url, "bulk") for url in bulk] + [(url, "listing") for url in urls]
 
 
 BULK_DOCUMENT_ACTIONS = ("delete", "add_to_collection", "add_tags")
+#: The canaries whose ids the bulk actions' query strings name.
+NAMED_BY_BULK = ("page", "draft", "pending", "child", "document", "subdocument")
 BULK_PAGE_ACTIONS = ("delete", "move", "publish", "unpublish")
 
 
@@ -412,7 +437,7 @@ def test_access_sweep(role, restricted, group_a, group_b, member, editor, board_
     people = {
         "anonymous": None,
         "member": member,
-        "staff, not superuser": UserFactory(username="personnel", is_staff=True),
+        "staff, not superuser": StaffFactory(username="personnel"),
         "member of A": group_a.people[0],
         "facilitator of A": group_a.facilitator,
         "facilitator of B": group_b.facilitator,
@@ -452,8 +477,18 @@ def test_access_sweep(role, restricted, group_a, group_b, member, editor, board_
 
     tried, leaks, errors = 0, [], []
     baseline = fingerprint()
+    # A bulk action's confirmation is POSTed with what each action's form asks for.
+    bulk_data = {
+        "collection": Collection.objects.get(name=RESOURCES, depth=2).pk,
+        "tags": "sweep",
+        "chooser": group_b.pk,
+        "include_descendants": "on",
+    }
     for role, client in list(roles.items()):
         hidden = [text for key, text in CANARIES.items() if key not in SEES[role]]
+        # The canaries' own rows this role may not see: a bulk action naming them leaves them alone.
+        hidden_rows = [key for key in NAMED_BY_BULK if key not in SEES[role]]
+        hidden_baseline = fingerprint_of(restricted, hidden_rows)
         for url, kind in urls:
             entitled = kind in ENTITLED[role] or (
                 kind in ("page front", "child front") and kind.split()[0] in SEES[role]
@@ -466,14 +501,20 @@ def test_access_sweep(role, restricted, group_a, group_b, member, editor, board_
                     with transaction.atomic():
                         connection.queries_log.clear()  # Django keeps at most 9,000 queries
                         with CaptureQueriesContext(connection) as queries:
-                            response = getattr(client, method)(url, follow=False)
+                            if method == "post" and kind == "bulk":
+                                response = client.post(url, bulk_data, follow=False)
+                            else:
+                                response = getattr(client, method)(url, follow=False)
                         # Only a request that wrote can have changed anything: the digest of the
                         # protected tables is taken then (or whenever the log overflowed), for the
                         # roles this request is judged for.
                         wrote = len(queries) >= connection.queries_log.maxlen or any(
                             WRITE.match(query["sql"]) for query in queries
                         )
-                        changed = not entitled and wrote and fingerprint() != baseline
+                        if kind == "bulk":
+                            changed = wrote and fingerprint_of(restricted, hidden_rows) != hidden_baseline
+                        else:
+                            changed = not entitled and wrote and fingerprint() != baseline
                         raise Rollback
                 except Rollback:
                     pass
@@ -487,18 +528,19 @@ def test_access_sweep(role, restricted, group_a, group_b, member, editor, board_
                     client = roles[role] = logged_in_client(people[role])
                 if response.status_code >= 500:
                     errors.append(f"{role} {method.upper()} {url}: {response.status_code}")
-                if entitled:
-                    continue
+                # What a role may not see stays hidden on the pages it may open too.
                 shown = [canary for canary in hidden if canary in text]
                 if shown:
                     leaks.append(f"{role} {method.upper()} {url}: shows {shown}")
-                fronts = ("listing", "page front", "child front")
+                if changed:
+                    leaks.append(f"{role} {method.upper()} {url}: changed the database")
+                if entitled:
+                    continue
+                fronts = ("listing", "bulk", "page front", "child front")
                 if kind not in fronts and 200 <= response.status_code < 300:
                     leaks.append(f"{role} {method.upper()} {url}: {response.status_code}")
                 if kind in ("page front", "child front") and 200 <= response.status_code < 300:
                     leaks.append(f"{role} {method.upper()} {url}: private page served")
-                if changed:
-                    leaks.append(f"{role} {method.upper()} {url}: changed the database")
     # Added up over the roles at the end of the run (tests/conftest.py, pytest_terminal_summary).
     record_property("access sweep", [role, len(urls), in_paths, tried, len(leaks), len(errors)])
     assert not errors + leaks, "\n".join(errors + leaks)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from documents.models import AccessRequest
 
-from .factories import MeetingReportPageFactory, UserFactory, add_membership, make_minutes
+from .factories import MeetingReportPageFactory, StaffFactory, UserFactory, add_membership, make_minutes
 
 pytestmark = pytest.mark.usefixtures("shared_world")
 
@@ -77,6 +77,7 @@ def roles(group_a, group_b, member, editor, board_member, superuser):
         "grantee after expiry": expired,
         "refused requester": refused,
         "superuser": superuser,
+        "staff, not superuser": StaffFactory(username="personnel"),
     }
 
 
@@ -94,6 +95,7 @@ MAY_OPEN = {
     "grantee after expiry": False,
     "refused requester": False,
     "superuser": True,
+    "staff, not superuser": False,
 }
 
 

@@ -11,7 +11,7 @@ from documents.middleware import UploadSizeLimitMiddleware
 from documents.models import AccessRequest, DownloadLogEntry
 from privacy.modeladmin import IntranetModelAdminMixin, neutralise_formula
 
-from .factories import MeetingReportPageFactory, UserFactory, make_minutes
+from .factories import MeetingReportPageFactory, StaffFactory, UserFactory, make_minutes
 
 pytestmark = pytest.mark.usefixtures("shared_world")
 
@@ -196,6 +196,22 @@ def test_an_oversized_body_is_refused_before_it_is_read(settings):
     assert "trop gros" in response.content.decode() and "1,0" in response.content.decode()
 
 
+def test_the_whole_stack_refuses_an_oversized_body_before_reading_it(settings, group_a, as_user):
+    """The middleware is in place, and nothing before it reads the body (the session, CSRF, the
+    login rule): a 50 MB upload is refused from its Content-Length, logged in, through every layer."""
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1024 * 1024
+    client = as_user(group_a.facilitator)
+    response = client.post(
+        "/admin/documents/add/",
+        data=b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+        **{"wsgi.input": Unreadable()},
+    )
+    assert response.status_code == 413
+    assert "trop gros" in response.content.decode()
+
+
 def test_a_body_within_the_limit_goes_through(group_a, as_user):
     response = as_user(group_a.facilitator).get("/admin/documents/add/")
     assert response.status_code == 200
@@ -225,8 +241,11 @@ def test_member_pages_say_no_shared_cache_may_keep_them(group_a, member, as_user
 # Names come from the register
 
 
-def test_a_person_cannot_take_another_members_name(group_a, as_user):
-    person, other = group_a.people[0], group_a.people[1]
+@pytest.mark.parametrize("who", ["member of the group", "staff, not superuser"])
+def test_a_person_cannot_take_another_members_name(who, group_a, as_user):
+    """Names come from the register of members: only a superuser edits them (staff do not)."""
+    other = group_a.people[1]
+    person = group_a.people[0] if who == "member of the group" else StaffFactory(username="personnel")
     client = as_user(person)
     before = (person.first_name, person.last_name)
     response = client.post(
