@@ -309,12 +309,16 @@ def library_privacy_is_kept_in_code(request, collection_id=None, **kwargs):
 
 def minutes_collections_stay_in_place(request, pk=None, **kwargs):
     """Moving a collection out from under "Procès-verbaux" would take its documents out of their
-    group's restriction: refused (renaming stays possible)."""
+    group's restriction: refused. Renaming a sub-collection stays possible, but "Procès-verbaux"
+    and the archives keep their names: the library finds them by name (library.py), and a renamed
+    parent would lose its guards and could receive documents."""
     if request.method != "POST" or not _managed_by_the_library(pk):
         return
     current = Collection.objects.get(pk=parse_id(str(pk)))
     parent = request.POST.get("parent")
     if parent is not None and parse_id(parent) != current.get_parent().pk:
+        raise PermissionDenied
+    if current.depth == 2 and request.POST.get("name", current.name) != current.name:
         raise PermissionDenied
 
 

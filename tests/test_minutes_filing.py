@@ -359,6 +359,14 @@ def test_the_collection_admin_cannot_loosen_or_move_a_minutes_collection(
     assert renamed.status_code == 302
     sub.refresh_from_db()
     assert sub.name == "Annexes 2018"
+    # The parent "Procès-verbaux" and the archives keep the names the library knows them by.
+    root = Collection.get_first_root_node()
+    for name in (MINUTES, "Procès-verbaux archivés"):
+        parent = Collection.objects.get(name=name, depth=2)
+        refused = client.post(f"/admin/collections/{parent.pk}/", {"name": "Divers", "parent": root.pk})
+        assert refused.status_code in (302, 403)
+        parent.refresh_from_db()
+        assert parent.name == name
 
 
 # Minutes misfiled before the rule are filed again by a migration
