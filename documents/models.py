@@ -113,6 +113,13 @@ class LibraryDocument(AbstractDocument):
         index.FilterField("meeting_date"),
     ]
 
+    def search_result_text(self):
+        """What a search result shows under the title (search/ names no field of this model)."""
+        return self.original_filename or self.filename
+
+    def search_result_date(self):
+        return self.meeting_date or self.created_at
+
     @classmethod
     def from_db(cls, db, field_names, values):
         document = super().from_db(db, field_names, values)

@@ -307,8 +307,8 @@ class IntranetSearch:
                         document.title,
                         document.url,
                         group=document.working_group,
-                        date=document.meeting_date or document.created_at,
-                        text=document.original_filename or document.filename,
+                        date=document.search_result_date(),
+                        text=document.search_result_text(),
                         score=hit.score,
                     )
                 )
@@ -322,7 +322,7 @@ class IntranetSearch:
                     group=page
                     if isinstance(page, WorkingGroupPage)
                     else getattr(page, "working_group", None),
-                    date=getattr(page, "date", None),
+                    date=result_date(page),
                     text=result_text(page),
                     score=hit.score,
                 )
@@ -381,6 +381,12 @@ def _tag_counts(queryset, ids):
         per_tag = chunk.order_by().values("tag_id").annotate(n=Count("pk")).values_list("tag_id", "n")
         counts.update(dict(per_tag))
     return counts
+
+
+def result_date(page):
+    """The date shown beside a page's title, if its model names one (``search_result_date()``)."""
+    date = getattr(page, "search_result_date", None)
+    return date() if callable(date) else None
 
 
 def result_text(page):

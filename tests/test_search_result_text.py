@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Page, get_page_models
 
-from search.engine import result_text
+from search.engine import result_date, result_text
 
 from .factories import (
     MeetingReportPageFactory,
@@ -34,6 +34,8 @@ def test_every_page_type_of_the_project_says_its_result_text_from_its_own_fields
     assert model.search_result_fields, model._meta.label
     for name in model.search_result_fields:
         model._meta.get_field(name)  # raises FieldDoesNotExist for a renamed or misspelt field
+    if model.search_result_date_field:
+        assert model._meta.get_field(model.search_result_date_field).get_internal_type() == "DateField"
 
 
 def test_each_result_shows_the_text_its_page_type_gives(home, member, as_user):
@@ -59,6 +61,7 @@ def test_each_result_shows_the_text_its_page_type_gives(home, member, as_user):
         MeetingReportPageFactory(
             parent=group,
             title="Réunion ornithologie",
+            date="2018-03-13",
             search_description="Réunion de septembre.",
             summary="<p>Résumé de la réunion.</p>",
             decisions="<p>Décisions prises.</p>",
@@ -76,6 +79,8 @@ def test_each_result_shows_the_text_its_page_type_gives(home, member, as_user):
         )
     )
     html = results(as_user(member), q="ornithologie")
+    assert html.count("<time") == 1  # the report's date; the other page types name none
+    assert '<time datetime="2018-03-13">' in html
     for excerpt in (
         "Chapeau du programme. Historique voté.",
         "Mission du groupe. Enjeux du groupe.",
@@ -94,4 +99,5 @@ def test_a_page_type_that_says_nothing_shows_its_search_description(home):
     page = home.add_child(instance=Page(title="Page sans modèle", search_description="Ce que dit la page."))
     assert not hasattr(page, "search_result_text")
     assert result_text(page) == "Ce que dit la page."
+    assert result_date(page) is None
     assert result_text(Page(title="Sans description")) == ""

@@ -90,6 +90,7 @@ class MeetingReportPage(SearchResultText, Page):
         index.RelatedFields("tags", [index.SearchField("name"), index.FilterField("slug")]),
     ]
     search_result_fields = ("summary", "decisions", "next_steps")
+    search_result_date_field = "date"
 
     parent_page_types = ["workinggroups.WorkingGroupPage"]
     subpage_types = []
