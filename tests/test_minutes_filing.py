@@ -445,3 +445,78 @@ def test_a_misfiled_document_is_judged_in_three_queries_naming_the_group(
     assert f"« {group_a.title} »" in problems["working_group"]
     with django_assert_num_queries(0):  # the same collection again: nothing more to read
         filing.problems(document)
+
+
+MINUTES_PARENT_HOLDS_NOTHING = (
+    "La collection « Procès-verbaux » ne contient que les collections des groupes : "
+    "choisissez celle du groupe de travail."
+)
+MINUTES_IN_THEIR_GROUPS_COLLECTION = (
+    "Un procès-verbal se range dans la collection « Procès-verbaux » de son groupe de "
+    "travail : c'est elle qui en réserve la lecture au groupe et au Conseil."
+)
+ONLY_THE_BOARD_LIFTS = (
+    "Ce document est dans une collection restreinte : le déplacer ici le rendrait lisible "
+    "par d'autres personnes. Seul le Conseil d'administration peut lever une restriction."
+)
+
+
+def belongs_to(group):
+    return (
+        f"Cette collection est celle des procès-verbaux du groupe « {group.title} » : "
+        "un document qui s'y trouve appartient à ce groupe."
+    )
+
+
+def linked_from_a_report_of(group):
+    return (
+        f"Ce document est le procès-verbal d'un compte rendu du groupe « {group.title} » : "
+        "il reste dans la collection des procès-verbaux de ce groupe."
+    )
+
+
+def refusal(document):
+    with pytest.raises(ValidationError) as refused:
+        document.save()
+    return refused.value.message_dict
+
+
+def test_each_refusal_names_the_field_to_fix_and_says_why(
+    group_a, group_b, minutes, resources, minutes_parent
+):
+    assert refusal(LibraryDocument(title="Nulle part", collection=minutes_parent, file="n.pdf")) == {
+        "collection": [MINUTES_PARENT_HOLDS_NOTHING]
+    }
+    stray = LibraryDocument(title="PV égaré", collection=resources, kind=DocumentKind.MINUTES, file="e.pdf")
+    assert refusal(stray) == {"collection": [MINUTES_IN_THEIR_GROUPS_COLLECTION]}
+    minutes.working_group = group_b
+    assert refusal(minutes) == {
+        "working_group": [belongs_to(group_a)],
+        "collection": [MINUTES_IN_THEIR_GROUPS_COLLECTION],
+    }
+    minutes.refresh_from_db()
+    minutes.kind = DocumentKind.PRESENTATION
+    minutes.save()  # still in the group's restricted collection: allowed
+    minutes.collection = resources
+    assert refusal(minutes) == {"collection": [ONLY_THE_BOARD_LIFTS]}
+
+
+def test_a_reports_minutes_stay_in_that_groups_collection_even_for_the_board(
+    group_a, group_b, minutes, resources, board_member
+):
+    """The board lifts restrictions, but a document a report links as its minutes stays with the
+    report's group: into an open collection, or another group's, it is refused on its collection."""
+    report = MeetingReportPageFactory(parent=group_a, minutes=minutes)
+    report.save_revision().publish()
+    minutes.kind = DocumentKind.PRESENTATION
+    minutes.save()
+    for collection, group in ((resources, None), (collection_for_group(group_b), group_b)):
+        moved = LibraryDocument.objects.get(pk=minutes.pk)
+        moved.collection, moved.working_group, moved._released_by = collection, group, board_member
+        assert refusal(moved) == {"collection": [linked_from_a_report_of(group_a)]}
+    assert_still_restricted_as(minutes, group_a)
+
+
+def assert_still_restricted_as(document, group):
+    document.refresh_from_db()
+    assert document.collection_id == collection_for_group(group).pk
