@@ -126,9 +126,45 @@ def test_a_page_outside_any_group_skips_the_facilitator_step(people, programme, 
     state = current_task_state(programme)
     assert state.task.name == BOARD_TASK_NAME
     skipped = TaskState.objects.get(workflow_state=state.workflow_state, task__name=FACILITATOR_TASK_NAME)
-    assert skipped.status == TaskState.STATUS_SKIPPED
-    assert "aucun groupe" in skipped.comment
+    assert skipped.status == TaskState.STATUS_SKIPPED and skipped.finished_at is not None
+    assert skipped.comment == SKIPPED_BECAUSE
     assert "animateur-ethique" not in recipients()
+    # The page's history says which step was passed, why, and that nobody decided it.
+    entry = PageLogEntry.objects.filter(page=programme, action="wagtail.workflow.approve").get()
+    assert entry.user is None and entry.revision_id == skipped.revision_id
+    submitted = PageLogEntry.objects.get(page=programme, action="wagtail.workflow.start")
+    assert submitted.user == people["editor"] and entry.uuid == submitted.uuid  # one action in the history
+    assert entry.data == {
+        "workflow": {
+            "id": state.workflow_state.workflow_id,
+            "title": WORKFLOW_NAME,
+            "status": TaskState.STATUS_SKIPPED,
+            "task_state_id": skipped.pk,
+            "task": {"id": skipped.task_id, "title": FACILITATOR_TASK_NAME},
+            "next": None,
+        },
+        "comment": SKIPPED_BECAUSE,
+    }
+    history = client.get(f"/admin/pages/{programme.pk}/history/").content.decode()
+    assert SKIPPED_BECAUSE.replace("'", "&#x27;") in history
+
+
+SKIPPED_BECAUSE = (
+    "Étape passée : la page n'appartient à aucun groupe de travail qui ait un·e animateur·rice actif·ve."
+)
+
+
+def test_the_facilitators_actions_are_named_for_what_they_do(group_a, group_b, editor, as_user):
+    page = draft_report_in_admin(as_user(editor), group_a)
+    task = FacilitatorApprovalTask.objects.get()
+    page = MeetingReportPage.objects.get(pk=page.pk)
+    assert task.get_actions(page, group_a.facilitator) == [
+        ("reject", "Demander des modifications", True),  # True: a comment is asked for
+        ("approve", "Approuver", False),
+        ("approve", "Approuver avec un commentaire", True),
+    ]
+    assert task.get_actions(page, group_b.facilitator) == []
+    assert task.get_actions(page, editor) == []
 
 
 def test_notification_preferences_are_respected(people, as_user):

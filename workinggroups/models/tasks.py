@@ -6,7 +6,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
+from wagtail.log_actions import LogContext, get_active_log_context, log
 from wagtail.models import Page, Task, TaskState
 
 from ..choices import MembershipRole
@@ -83,23 +83,27 @@ class FacilitatorApprovalTask(Task):
                 "animateur·rice actif·ve."
             )
             task_state.save(update_fields=["status", "finished_at", "comment"])
-            log(
-                instance=page.specific,
-                action="wagtail.workflow.approve",
-                data={
-                    "workflow": {
-                        "id": workflow_state.workflow_id,
-                        "title": workflow_state.workflow.name,
-                        "status": task_state.status,
-                        "task_state_id": task_state.id,
-                        "task": {"id": self.id, "title": self.name},
-                        "next": None,
+            # Nobody decided this step: logged without a user (Wagtail would otherwise name whoever
+            # submitted the page as its approver), in the same action as the submission (its uuid).
+            submission = get_active_log_context().uuid
+            with LogContext(user=None, generate_uuid=False):
+                log(
+                    instance=page.specific,
+                    action="wagtail.workflow.approve",
+                    data={
+                        "workflow": {
+                            "id": workflow_state.workflow_id,
+                            "title": workflow_state.workflow.name,
+                            "status": task_state.status,
+                            "task_state_id": task_state.id,
+                            "task": {"id": self.id, "title": self.name},
+                            "next": None,
+                        },
+                        "comment": task_state.comment,
                     },
-                    "comment": task_state.comment,
-                },
-                revision=task_state.revision,
-                user=None,
-            )
+                    revision=task_state.revision,
+                    uuid=submission,
+                )
         return task_state
 
     def user_can_access_editor(self, obj, user):
