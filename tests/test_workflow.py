@@ -198,3 +198,32 @@ def test_every_recipient_may_view_the_page(people, as_user):
             f"/admin/pages/workflow/preview/{report.pk}/{current_task_state(report).task_id}/"
         )
         assert response.status_code == 200, username
+
+
+def test_who_approves_the_facilitator_step(group_a, editor, superuser, as_user):
+    """Active facilitators of the page's group approve, and superusers; nobody inactive."""
+    page = MeetingReportPage.objects.get(pk=draft_report_in_admin(as_user(editor), group_a).pk)
+    task = FacilitatorApprovalTask.objects.get()
+    assert task.user_is_approver(page, group_a.facilitator)
+    assert task.user_is_approver(page, superuser)
+    group_a.facilitator.is_active = False
+    assert not task.user_is_approver(page, group_a.facilitator)
+    superuser.is_active = False
+    assert not task.user_is_approver(page, superuser)
+
+
+def test_a_facilitators_groups_are_read_once_per_request(group_a, editor, as_user, django_assert_num_queries):
+    """The dashboard asks every row whether its reader approves it: one query for all of them."""
+    page = MeetingReportPage.objects.get(pk=draft_report_in_admin(as_user(editor), group_a).pk)
+    task = FacilitatorApprovalTask.objects.get()
+    facilitator = type(group_a.facilitator).objects.get(pk=group_a.facilitator.pk)
+    with django_assert_num_queries(1):
+        assert task.user_is_approver(page, facilitator)
+        assert task.user_is_approver(page, facilitator)
+        assert task.get_actions(page, facilitator)
+
+
+def test_the_task_type_says_what_it_does_where_the_board_adds_a_step(superuser, as_user):
+    html = as_user(superuser).get("/admin/workflows/tasks/select_type/").content.decode()
+    assert "relecture par l&#x27;animation du groupe" in html.lower()
+    assert "Les animateur·rice·s du groupe de travail de la page relisent et approuvent." in html
