@@ -4,13 +4,16 @@ import datetime
 import re
 
 import pytest
+from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.db import connection
-from django.test import Client
+from django.http import HttpResponse, StreamingHttpResponse
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from documents.models import AccessRequest
+from sitewide.page_cache import PageCacheMiddleware
 from workinggroups.choices import MembershipRole
 from workinggroups.models import BoardDecision, DecisionStatus, WorkingGroupMembership
 from workinggroups.roles import board_group
@@ -235,3 +238,49 @@ def test_a_facilitator_role_change_changes_what_is_cached(content, group_a, memb
     assert MINUTES not in get(client, url)[1]
     add_membership(group_a, member, MembershipRole.FACILITATOR, "staff")
     assert MINUTES in get(client, url)[1]
+
+
+# Which responses are stored: only a plain page, the same for everyone with these rights
+
+
+def _response(status=200, content_type="text/html; charset=utf-8", cache_control=None, cookie=False):
+    response = HttpResponse("<p>Page</p>", status=status, content_type=content_type)
+    if cache_control:
+        response["Cache-Control"] = cache_control
+    if cookie:
+        response.set_cookie("choix", "1")
+    return response
+
+
+def _request(session_modified=False, session=True):
+    request = RequestFactory().get("/")
+    if session:
+        request.session = SessionStore()
+        request.session.modified = session_modified
+    return request
+
+
+@pytest.mark.parametrize(
+    "request_kwargs, response_kwargs, storable",
+    [
+        ({}, {}, True),
+        ({"session": False}, {}, True),
+        ({}, {"cache_control": "private, max-age=0"}, True),  # private: for the person, so ours to keep
+        ({}, {"status": 404}, False),
+        ({}, {"status": 302}, False),
+        ({}, {"content_type": "application/json"}, False),
+        ({}, {"cache_control": "no-store"}, False),
+        ({}, {"cache_control": "private, no-store, max-age=0"}, False),
+        ({"session_modified": True}, {}, False),  # the request changed the session (a message, a choice)
+        ({}, {"cookie": True}, False),  # a cookie for this person
+    ],
+)
+def test_only_a_plain_page_that_changed_nothing_about_the_person_is_stored(
+    request_kwargs, response_kwargs, storable
+):
+    assert PageCacheMiddleware._storable(_request(**request_kwargs), _response(**response_kwargs)) is storable
+
+
+def test_a_streamed_response_is_never_stored():
+    streamed = StreamingHttpResponse(iter([b"<p>Page</p>"]), content_type="text/html")
+    assert PageCacheMiddleware._storable(_request(), streamed) is False
