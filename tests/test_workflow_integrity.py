@@ -141,6 +141,76 @@ def test_a_comment_only_save_does_not_restart_the_review(report_at_board_step, b
     assert current_task_state(page).task.name == BOARD_TASK_NAME
 
 
+def comment_in_the_admin(client, page, text):
+    """Add a comment in the page editor and save, as a reviewer does: a new revision, same content."""
+    data = edit_form_data(client, page)
+    data.update(
+        {
+            "comments-TOTAL_FORMS": "1",
+            "comments-INITIAL_FORMS": "0",
+            "comments-MIN_NUM_FORMS": "0",
+            "comments-MAX_NUM_FORMS": "",
+            "comments-0-contentpath": "title",
+            "comments-0-text": text,
+            "comments-0-position": "",
+            "comments-0-resolved": "",
+            "comments-0-replies-TOTAL_FORMS": "0",
+            "comments-0-replies-INITIAL_FORMS": "0",
+            "comments-0-replies-MIN_NUM_FORMS": "0",
+            "comments-0-replies-MAX_NUM_FORMS": "",
+        }
+    )
+    before = MeetingReportPage.objects.get(pk=page.pk).latest_revision_id
+    assert post_edit(client, page, data, None).status_code == 302
+    assert MeetingReportPage.objects.get(pk=page.pk).latest_revision_id != before  # a new revision
+
+
+def test_a_comment_only_save_at_the_facilitator_step_leaves_the_review_to_be_approved(
+    report_at_facilitator_step, group_a, board_member, as_user
+):
+    page = report_at_facilitator_step
+    facilitator = as_user(group_a.facilitator)
+    review = current_task_state(page)
+    comment_in_the_admin(facilitator, page, "Préciser la date de la prochaine réunion ?")
+    assert current_task_state(page).pk == review.pk  # the same review goes on, not restarted
+    assert not TaskState.objects.filter(status=TaskState.STATUS_CANCELLED).exists()
+    response = act(facilitator, page, "approve")
+    assert response.status_code in (200, 302) and not refused(response)
+    assert current_task_state(page).task.name == BOARD_TASK_NAME
+    # And from the edit view of a tab opened before the comment was saved.
+    assert act(as_user(board_member), page, "approve").status_code in (200, 302)
+    page.refresh_from_db()
+    assert page.live
+
+
+def test_a_comment_only_save_at_the_board_step_does_not_send_it_back_to_the_facilitators(
+    report_at_board_step, board_member, as_user
+):
+    page = report_at_board_step
+    board = as_user(board_member)
+    comment_in_the_admin(board, page, "Vu en séance, d'accord.")
+    assert current_task_state(page).task.name == BOARD_TASK_NAME
+    act(board, page, "approve")
+    page.refresh_from_db()
+    assert page.live and current_task_state(page) is None
+
+
+def test_approving_in_a_tab_opened_before_a_comment_only_save_goes_through(
+    report_at_facilitator_step, group_a, as_user
+):
+    page = report_at_facilitator_step
+    co_facilitator = UserFactory(username="coanimatrice")
+    add_membership(group_a, co_facilitator, MembershipRole.FACILITATOR, "staff")
+    facilitator = as_user(group_a.facilitator)
+    opened = edit_form_data(facilitator, page)  # the facilitator's tab, on the submitted version
+    comment_in_the_admin(as_user(co_facilitator), page, "J'ai ajouté une note pour la relecture.")
+    opened["action-workflow-action"] = "1"
+    opened["workflow-action-name"] = "approve"
+    response = facilitator.post(f"/admin/pages/{page.pk}/edit/", opened, follow=True)
+    assert "modifiée depuis que vous l" not in response.content.decode()
+    assert current_task_state(page).task.name == BOARD_TASK_NAME
+
+
 def test_approving_from_a_stale_tab_does_not_publish_unreviewed_content(
     report_at_facilitator_step, group_a, as_user
 ):

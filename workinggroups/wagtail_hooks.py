@@ -20,6 +20,7 @@ from . import moderation
 from .choices import MembershipRole
 from .models import BoardDecision, RecommendationPage, WorkingGroupMembership
 from .moving import move_problem
+from .workflow import same_content
 
 
 class BoardDecisionPermissionHelper(PermissionHelper):
@@ -123,8 +124,9 @@ def refuse_workflow_action_on_a_stale_version(request, page):
     """Approving or rejecting from a tab opened before the latest edit would judge content nobody shows."""
     if request.method != "POST" or not request.POST.get("action-workflow-action"):
         return None
-    loaded = request.POST.get("loaded_revision_id")
-    if loaded and loaded != str(page.latest_revision_id or ""):
+    loaded = page.revisions.filter(pk=parse_id(request.POST.get("loaded_revision_id"))).first()
+    latest = page.latest_revision
+    if loaded is not None and latest is not None and not same_content(loaded, latest):
         messages.error(
             request,
             _(

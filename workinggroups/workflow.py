@@ -48,6 +48,7 @@ BOARD_TASK_NAME = gettext_noop("Approbation du Conseil d'administration")
 BOOKKEEPING_KEYS = frozenset(
     {
         "comments",
+        "wagtail_admin_comments",  # the reviewers' comments, as the page editor saves them
         "latest_revision",
         "latest_revision_created_at",
         "has_unpublished_changes",
@@ -205,6 +206,13 @@ def send_edited_page_back_to_review(sender, instance, update_fields=None, **kwar
     if not current or current.status != TaskState.STATUS_IN_PROGRESS or latest is None:
         return
     if same_content(current.revision, latest):
+        # Nothing a reviewer reviews changed (a comment, say): the review goes on. Wagtail counts
+        # approvals per revision (WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT), so the task states
+        # about the reviewed revision move to this one, which has the same content: otherwise
+        # the step in progress could not be approved, and an approved step would be asked again.
+        TaskState.objects.filter(workflow_state=workflow_state, revision=current.revision).update(
+            revision=latest
+        )
         return
     with transaction.atomic():
         current.specific.cancel(
