@@ -322,6 +322,30 @@ MUTATION_ORDER = [
 ]
 
 
+#: The tests closest to each mutated module, run first against its mutants (most die there).
+MUTATION_FIRST = {
+    "documents.filing": ["test_minutes_filing.py"],
+    "documents.access": ["test_minutes_access.py", "test_access_slips.py"],
+    "privacy.rules": ["test_access_slips.py", "test_search.py"],
+    "privacy.admin_guards": ["test_title_leaks.py", "test_access_slips.py", "test_security_routes.py"],
+    "privacy.wagtail_hooks": ["test_title_leaks.py"],
+    "sitewide.page_cache": ["test_page_cache.py", "test_access_slips.py"],
+    "sitewide.content_registry": ["test_content_registry.py", "test_page_cache.py"],
+    "search.engine": ["test_search.py"],
+    "workinggroups.models.tasks": ["test_workflow.py", "test_workflow_integrity.py"],
+    "workinggroups.workflow": ["test_workflow_integrity.py", "test_workflow.py"],
+    "workinggroups.finish": ["test_workflow_integrity.py", "test_workflow.py"],
+}
+
+
+def _mutation_rank():
+    """File name → rank for the mutant under test (mutmut names it in MUTANT_UNDER_TEST)."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    first = next((files for module, files in MUTATION_FIRST.items() if mutant.startswith(module + ".")), [])
+    order = first + [name for name in MUTATION_ORDER if name not in first]
+    return {name: index for index, name in enumerate(order)}
+
+
 def pytest_configure(config):
     """``--dist loadgroup`` keeps an ``xdist_group``'s tests on one worker by adding ``@group`` to
     their node ids; pytest 9.2 broke that silently with pytest-xdist 3.8 (pytest-xdist#1386: every
@@ -350,5 +374,5 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.django_db)
     if not _under_mutmut():
         return
-    rank = {name: index for index, name in enumerate(MUTATION_ORDER)}
+    rank = _mutation_rank()
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
