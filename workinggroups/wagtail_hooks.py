@@ -19,6 +19,7 @@ from privacy.modeladmin import IntranetModelAdminMixin
 from . import moderation
 from .choices import MembershipRole
 from .models import BoardDecision, RecommendationPage, WorkingGroupMembership
+from .moderation_feedback import changes_requested_banner
 from .moving import move_problem
 from .workflow import same_content
 
@@ -136,6 +137,12 @@ def refuse_workflow_action_on_a_stale_version(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("before_edit_page")
+def show_the_request_for_changes(request, page):
+    """The latest request for changes, at the top of the editor, until the page is submitted again."""
+    changes_requested_banner(request, page)
 
 
 @hooks.register("register_admin_urls")

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "accounts.middleware.IntranetLoginRequiredMiddleware",
     "privacy.admin_guards.AdminGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "workinggroups.moderation_feedback.ModerationFeedbackMiddleware",  # says what each decision did
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "intranet.security.ContentSecurityPolicyMiddleware",
