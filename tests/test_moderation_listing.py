@@ -10,7 +10,8 @@ from wagtail.models import Workflow
 from workinggroups.moderation import DASHBOARD_ROWS, PER_PAGE
 from workinggroups.workflow import WORKFLOW_NAME
 
-from .factories import MeetingReportPageFactory, RecommendationPageFactory
+from .factories import MeetingReportPageFactory, RecommendationPageFactory, UserFactory
+from .workflow_helpers import draft_report_in_admin
 
 pytestmark = pytest.mark.usefixtures("shared_world")
 
@@ -30,7 +31,8 @@ def pending(group, editor, count, start=0, model=MeetingReportPageFactory, at_bo
 
 
 def titles(html):
-    return re.findall(r"Brouillon [a-z]+ \d{3}", html)
+    """The pages listed, one per row (a row also names its page in its actions' accessible name)."""
+    return re.findall(r'class="title"[^>]*>\s*(?:<a [^>]*>)?(Brouillon [a-z]+ \d{3})', html)
 
 
 def queries_for(client, url):
@@ -135,3 +137,19 @@ def test_the_listing_never_shows_someone_elses_queue(group_a, group_b, editor, a
     html = as_user(user).get("/admin/moderation/").content.decode()
     assert titles(html) == []
     assert "Le comité éthique" not in html  # not even in the group filter
+
+
+def test_dashboard_rows_say_which_group_which_step_who_and_when(group_a, group_b, editor, as_user):
+    """Titles repeat from one group to the next: every row of both panels names its group."""
+    for group in (group_a, group_b):
+        draft_report_in_admin(as_user(editor), group, title="Réunion de suivi – avril 2018")
+    superuser = UserFactory(username="admin-tableau", is_superuser=True, is_staff=True)
+    dashboard = as_user(superuser).get("/admin/").content.decode()
+    panel = dashboard[dashboard.index('id="awaiting-review-section"') :]
+    for text in (group_a.title, group_b.title, "Relecture par l&#x27;animation du groupe", "Soumise par"):
+        assert text in panel, text
+    assert editor.get_full_name() in panel
+    mine = as_user(editor).get("/admin/").content.decode()
+    mine = mine[mine.index('id="objects-in-workflow-section"') :]
+    assert group_a.title in mine and group_b.title in mine
+    assert "En attente : Relecture par l&#x27;animation du groupe" in mine

@@ -163,7 +163,7 @@ class LatestToModeratePanel(WorkflowObjectsToModeratePanel):
         if not context["total"]:
             return context
         latest = list(
-            mine.select_related("revision__user", "workflow_state__workflow")
+            mine.select_related("revision__user", "workflow_state__workflow", "workflow_state__requested_by")
             .order_by("-started_at")
             .annotate(previous_revision_id=Revision.objects.previous_revision_id_subquery())[:DASHBOARD_ROWS]
         )
@@ -176,6 +176,7 @@ class LatestToModeratePanel(WorkflowObjectsToModeratePanel):
             .prefetch_workflow_states()
         )
         pages = {page.pk: page for page in pages}
+        groups = _group_titles([page.path for page in pages.values()])
         tasks = {task.pk: task for task in Task.objects.filter(pk__in={s.task_id for s in latest}).specific()}
         for state in latest:
             obj = pages.get(int(state.workflow_state.object_id))
@@ -189,8 +190,10 @@ class LatestToModeratePanel(WorkflowObjectsToModeratePanel):
                     "previous_revision_id": state.previous_revision_id,
                     "live_revision_id": obj.live_revision_id,
                     "task_state": state,
+                    "group": groups.get(obj.path, ""),
+                    "submitted_by": state.workflow_state.requested_by,
+                    "submitted_at": state.workflow_state.created_at,
                     "actions": tasks[state.task_id].get_actions(obj, request.user),
-                    "workflow_tasks": state.workflow_state.all_tasks_with_status(),
                     "workflow_action_url_name": "wagtailadmin_pages:workflow_action",
                     "workflow_preview_url_name": preview,
                     "revisions_compare_url_name": "wagtailadmin_pages:revisions_compare",
@@ -210,6 +213,9 @@ class LatestInWorkflowPanel(UserObjectsInWorkflowModerationPanel):
         context = super().get_context_data(parent_context)
         states = context["workflow_states"]
         context["total"] = len(states)
-        context["workflow_states"] = states[:DASHBOARD_ROWS]
+        context["workflow_states"] = shown = states[:DASHBOARD_ROWS]
         context["more"] = max(0, context["total"] - DASHBOARD_ROWS)
+        groups = _group_titles([state.content_object.path for state in shown])
+        for state in shown:
+            state.group_title = groups.get(state.content_object.path, "")
         return context

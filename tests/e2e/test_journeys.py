@@ -53,6 +53,10 @@ def test_facilitator_requests_changes_editor_fixes_and_facilitator_approves(peop
     editor.go("/admin/pages/")
     page.get_by_role("link", name=re.compile("Explorer les sous-pages de.*Le comité éthique")).click()
     page.get_by_role("link", name=REPORT_TITLE).click()
+    # At the top of the editor, without looking for it: who asked, and what.
+    expect(
+        page.get_by_text(re.compile(r"Modifications demandées par .* « Ajoutez la liste des présents. »"))
+    ).to_be_visible()
     page.get_by_role("button", name="Afficher/masquer le statut").click()
     page.get_by_text("Voir les détails").click()
     expect(page.get_by_text("Ajoutez la liste des présents.").locator("visible=true").first).to_be_visible()
@@ -64,6 +68,9 @@ def test_facilitator_requests_changes_editor_fixes_and_facilitator_approves(peop
     submit_for_moderation(page)
 
     act_from_dashboard(facilitator.page, REPORT_TITLE, "Approuver")
+    expect(
+        facilitator.page.get_by_text(f"Approuvé : « {REPORT_TITLE} » attend maintenant l'étape")
+    ).to_be_visible()
     report = MeetingReportPage.objects.get(title=REPORT_TITLE)
     state = report.current_workflow_task_state
     assert state.task.name == "Approbation du Conseil d'administration"
@@ -86,6 +93,7 @@ def test_board_approves_from_the_dashboard_and_the_page_is_live(people):
     act_from_dashboard(people("animateur-ethique").log_in_admin().page, REPORT_TITLE, "Approuver")
     board = people("conseil").log_in_admin()
     act_from_dashboard(board.page, REPORT_TITLE, "Approuver")
+    expect(board.page.get_by_text(f"Approuvé : « {REPORT_TITLE} » est publiée.")).to_be_visible()
     report = MeetingReportPage.objects.get(title=REPORT_TITLE)
     assert report.live
     member = people("membre").log_in()
