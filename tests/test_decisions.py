@@ -2,10 +2,15 @@
 members see."""
 
 import csv
+import datetime
+import html
 import io
+import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from workinggroups.models import BoardDecision, BoardDecisionHistory, DecisionStatus
 
@@ -229,3 +234,44 @@ def test_a_recommendation_with_a_decision_is_not_deleted(decision, superuser, as
     assert response.status_code == 302
     assert type(page).objects.filter(pk=page.pk).exists()
     assert BoardDecision.objects.filter(pk=decision.pk).exists()
+
+
+def test_the_decision_form_shows_the_recommendation_and_offers_only_allowed_statuses(
+    decision, board_member, as_user
+):
+    recommendation = decision.recommendation
+    recommendation.text = "<p>Un comité éthique permanent de neuf membres.</p>"
+    recommendation.save_revision().publish()
+    form = as_user(board_member).get(edit_url(decision)).content.decode()
+    assert "Recommandation 12 : Créer un comité éthique permanent" in form
+    assert "Un comité éthique permanent de neuf membres." in form
+    select = re.search(r'<select name="status".*?</select>', form, re.S).group()
+    offered = re.findall(r'<option value="([a-z_]+)"', select)
+    assert offered == [S.RECEIVED, S.UNDER_ANALYSIS, S.DEFERRED]  # from "received": itself and its next
+    assert 'name="decided_on"' in form
+
+
+def test_the_decision_is_dated_by_the_board_meeting_and_the_board_is_told_what_it_recorded(
+    decision, board_member, as_user, member
+):
+    client = as_user(board_member)
+    response = post_decision(client, decision, status=S.UNDER_ANALYSIS, decided_on="2018-04-17")
+    assert response.status_code == 302
+    change = decision.history.get()
+    assert timezone.localtime(change.changed_at).date() == datetime.date(2018, 4, 17)
+    shown = [str(m.message) for m in get_messages(client.get(response["Location"]).wsgi_request)]
+    assert len(shown) == 1 and html.unescape(shown[0]).startswith(
+        "Décision enregistrée : la recommandation 12 « Créer un comité éthique permanent » "
+        "est « en cours d'analyse »."
+    )
+    page = as_user(member).get(decision.recommendation.url).content.decode()
+    assert "17 avril 2018" in page
+
+
+def test_a_decision_date_in_the_future_is_refused(decision, board_member, as_user):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = post_decision(as_user(board_member), decision, status=S.UNDER_ANALYSIS, decided_on=tomorrow)
+    assert response.status_code == 200
+    assert "ne peut pas être dans le futur" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == S.RECEIVED and not decision.history.exists()

@@ -12,6 +12,7 @@ from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, Workf
 from wagtail.models import Page
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+from wagtail_modeladmin.views import EditView
 
 from privacy.ids import parse_id
 from privacy.modeladmin import IntranetModelAdminMixin
@@ -34,6 +35,20 @@ class BoardDecisionPermissionHelper(PermissionHelper):
         return False
 
 
+class BoardDecisionEditView(EditView):
+    """The board is told, in a sentence, what it has just recorded."""
+
+    def get_success_message(self, instance):
+        return _("Décision enregistrée : la recommandation %(number)s « %(title)s » est « %(status)s ».") % {
+            "number": instance.recommendation.number,
+            "title": instance.recommendation.title,
+            "status": instance.get_status_display(),
+        }
+
+    def get_error_message(self):
+        return _("La décision n'a pas été enregistrée : corrigez les champs signalés ci-dessous.")
+
+
 @modeladmin_register
 class BoardDecisionAdmin(IntranetModelAdminMixin, ModelAdmin):
     model = BoardDecision
@@ -42,6 +57,7 @@ class BoardDecisionAdmin(IntranetModelAdminMixin, ModelAdmin):
     menu_order = 250
     add_to_settings_menu = False
     permission_helper_class = BoardDecisionPermissionHelper
+    edit_view_class = BoardDecisionEditView
     list_display = ("recommendation_number", "recommendation", "working_group", "status", "updated_at")
     list_filter = ("status", "programme", "working_group")
     search_fields = ("recommendation__title", "amended_text", "reasoning", "assembly_outcome")

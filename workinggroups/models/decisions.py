@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel
 
 from ..choices import DecisionStatus, in_order
 from ..forms import BoardDecisionForm
@@ -91,7 +91,10 @@ class BoardDecision(models.Model):
     )
 
     panels = [
-        FieldPanel("status"),
+        HelpPanel(
+            template="workinggroups/admin/decision_recommendation_panel.html", heading=_("Recommandation")
+        ),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("decided_on")]),
         FieldPanel("amended_text"),
         FieldPanel("reasoning"),
         FieldRowPanel([FieldPanel("assembly_date"), FieldPanel("assembly_outcome")]),
@@ -105,7 +108,10 @@ class BoardDecision(models.Model):
         ordering = ["recommendation__number"]
 
     def __str__(self):
-        return gettext("Décision sur la recommandation %(number)s") % {"number": self.recommendation.number}
+        return gettext("Décision sur la recommandation %(number)s « %(title)s »") % {
+            "number": self.recommendation.number,
+            "title": self.recommendation.title,
+        }
 
     def allowed_next(self, from_status=None):
         return TRANSITIONS[DecisionStatus(from_status or self.status)]
