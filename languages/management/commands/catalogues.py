@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from languages.marked_strings import missing_from
+
 SOURCE_LANGUAGE = "fr"
 IGNORE = [
     ".venv",
@@ -200,6 +202,14 @@ class Command(BaseCommand):
 
     def check_catalogues(self):
         found = problems()
+        # Read from the code itself, whatever name a module gives the translation functions.
+        polib = _polib()
+        for language in languages():
+            ids = {(e.msgctxt, e.msgid) for e in polib.pofile(str(po_path(language))) if not e.obsolete}
+            found += [
+                f"{language}: marked in {marked.where}, not in the catalogue: {marked.msgid!r}"
+                for marked in missing_from(ids)
+            ]
         # The catalogues as committed, against the strings marked in the code today: extract into
         # the project's locale/ (makemessages writes nowhere else), compare, then put them back.
         with tempfile.TemporaryDirectory() as saved:
