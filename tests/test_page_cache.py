@@ -284,3 +284,40 @@ def test_only_a_plain_page_that_changed_nothing_about_the_person_is_stored(
 def test_a_streamed_response_is_never_stored():
     streamed = StreamingHttpResponse(iter([b"<p>Page</p>"]), content_type="text/html")
     assert PageCacheMiddleware._storable(_request(), streamed) is False
+
+
+def test_the_rights_are_worked_out_once_per_request(content, member, rf, django_assert_num_queries):
+    from sitewide.page_cache import rights
+
+    request = rf.get("/")
+    request.user = member
+    first = rights(request)
+    with django_assert_num_queries(0):
+        assert rights(request) is first
+
+
+def test_a_pending_request_for_one_document_is_not_served_to_someone_waiting_for_another(
+    group_a, as_user, settings
+):
+    """Two people asking at the same instant for two minutes of the same group: each page says
+    which document is waiting for them."""
+    first_minutes = make_minutes(group_a, title="PV de janvier", filename="janvier.pdf")
+    second_minutes = make_minutes(group_a, title="PV de février", filename="fevrier.pdf")
+    reports = []
+    for minutes, title in ((first_minutes, "Réunion de janvier"), (second_minutes, "Réunion de février")):
+        report = MeetingReportPageFactory(parent=group_a, title=title, minutes=minutes, live=False)
+        report.save_revision().publish()
+        reports.append(report)
+    asking = [UserFactory(username="demande-janvier"), UserFactory(username="demande-fevrier")]
+    instant = timezone.now()
+    for person, minutes in zip(asking, (first_minutes, second_minutes), strict=True):
+        AccessRequest.objects.create(
+            requester=person, working_group=group_a, document=minutes, reason="Lecture.", created_at=instant
+        )
+    listing = group_a.get_parent().url + "comptes-rendus/"
+    for person, waiting_for in zip(asking, reports, strict=True):
+        html = as_user(person).get(waiting_for.url).content.decode()
+        assert "en attente de réponse" in html, person.username
+        assert as_user(person).get(listing).status_code == 200
+    html = as_user(asking[1]).get(reports[0].url).content.decode()
+    assert "en attente de réponse" not in html  # janvier's page, read by the one waiting for février
