@@ -15,7 +15,7 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from privacy.admin_guards import chosen_document
 from privacy.ids import parse_id
-from privacy.modeladmin import IntranetModelAdminMixin
+from privacy.modeladmin import IntranetModelAdminMixin, RelatedFilterWithoutEmpty
 from workinggroups.choices import MembershipRole
 
 from .access import openable_documents
@@ -117,14 +117,14 @@ def decide_view(model_admin, action):
 @modeladmin_register
 class AccessRequestAdmin(IntranetModelAdminMixin, ModelAdmin):
     model = AccessRequest
-    menu_label = _lazy("Demandes d'accès aux PV")
+    menu_label = _lazy("Demandes d'accès")  # short enough for the sidebar
     menu_icon = "lock"
     menu_order = 260
     permission_helper_class = AccessRequestPermissionHelper
     button_helper_class = AccessRequestButtonHelper
     inspect_view_enabled = True
     list_display = ("requester_name", "what", "working_group", "status_label", "created_at", "expires_at")
-    list_filter = ("status", "working_group")
+    list_filter = ("status", ("working_group", RelatedFilterWithoutEmpty))
     search_fields = ("requester__username", "requester__first_name", "requester__last_name", "reason")
     list_select_related = ("requester", "working_group", "document")
     inspect_view_fields = (
@@ -200,12 +200,12 @@ class DownloadLogPermissionHelper(PermissionHelper):
 @modeladmin_register
 class DownloadLogAdmin(IntranetModelAdminMixin, ModelAdmin):
     model = DownloadLogEntry
-    menu_label = _lazy("Journal des téléchargements")
+    menu_label = _lazy("Téléchargements")  # short enough for the sidebar
     menu_icon = "list-ul"
     menu_order = 270
     permission_helper_class = DownloadLogPermissionHelper
     list_display = ("downloaded_at", "user", "document_title", "working_group")
-    list_filter = ("working_group", "downloaded_at")
+    list_filter = (("working_group", RelatedFilterWithoutEmpty), "downloaded_at")
     search_fields = ("user__username", "user__first_name", "user__last_name", "document_title")
     list_select_related = ("user", "working_group")
     list_export = ("downloaded_at", "user", "document_title", "working_group", "ip_hash")

@@ -1,6 +1,7 @@
 """What every wagtail-modeladmin screen of the intranet shares: a history that checks permissions, and
 CSV exports that a spreadsheet never runs as formulas."""
 
+from django.contrib.admin import RelatedFieldListFilter
 from django.core.exceptions import PermissionDenied
 from wagtail_modeladmin.views import IndexView
 
@@ -15,6 +16,15 @@ def neutralise_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+class RelatedFilterWithoutEmpty(RelatedFieldListFilter):
+    """A filter on a foreign key without the "-" choice Django adds for a nullable one: the empty
+    value only happens for a deleted group or programme, and "-" says nothing to the board."""
+
+    @property
+    def include_empty_choice(self):
+        return False
 
 
 class SafeExportIndexView(IndexView):

@@ -15,7 +15,7 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import EditView
 
 from privacy.ids import parse_id
-from privacy.modeladmin import IntranetModelAdminMixin
+from privacy.modeladmin import IntranetModelAdminMixin, RelatedFilterWithoutEmpty
 
 from . import moderation
 from .choices import MembershipRole
@@ -59,7 +59,11 @@ class BoardDecisionAdmin(IntranetModelAdminMixin, ModelAdmin):
     permission_helper_class = BoardDecisionPermissionHelper
     edit_view_class = BoardDecisionEditView
     list_display = ("recommendation_number", "recommendation", "working_group", "status", "updated_at")
-    list_filter = ("status", "programme", "working_group")
+    list_filter = (
+        "status",
+        ("programme", RelatedFilterWithoutEmpty),
+        ("working_group", RelatedFilterWithoutEmpty),
+    )
     search_fields = ("recommendation__title", "amended_text", "reasoning", "assembly_outcome")
     list_select_related = ("recommendation", "working_group")
     list_export = (

@@ -266,6 +266,9 @@ SEARCH_MAX_TERMS = 12
 SEARCH_RESULTS_PER_PAGE = 20
 SEARCH_MAX_PAGES = 50
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: the content security policy refuses it (avatars were broken images), and nobody's
+# email address should be sent to a third party to draw a face. Wagtail shows its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_I18N_ENABLED = False
 TAGGIT_CASE_INSENSITIVE = True
