@@ -49,6 +49,12 @@ account_patterns = [
 
 urlpatterns = account_patterns + [
     path("healthz", sitewide_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on their own, logged in or not.
+    path(
+        "favicon.ico",
+        sitewide_views.favicon,
+        name="favicon",
+    ),
     path("langue/", set_language, name="set_language"),
     # Before Wagtail's own (accounts/views.py): the admin's logout answers POST only, names are not
     # edited in one's own account, and the admin's password reset shares the member site's limits.

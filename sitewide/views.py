@@ -1,11 +1,12 @@
-"""The health check that load balancers and monitors call."""
+"""The health check that load balancers and monitors call, and the icon browsers ask for."""
 
 import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,3 +28,10 @@ def healthz(request):
         logger.exception("Health check failed")
         healthy = False
     return JsonResponse({"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site, logged in or not: the intranet's icon."""
+    return HttpResponsePermanentRedirect(static("intranet/favicon.ico"))

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "accounts.middleware.IntranetLoginRequiredMiddleware",
     "privacy.admin_guards.AdminGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "intranet.errors.IntranetErrorPagesMiddleware",  # the intranet's 404 and 403 pages under DEBUG too
     "workinggroups.moderation_feedback.ModerationFeedbackMiddleware",  # says what each decision did
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

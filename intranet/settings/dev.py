@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import env_list
 
 DEBUG = True
+# Django's debug 404 and 403 pages instead of the intranet's own (intranet/errors.py), for developers.
+DEBUG_ERROR_PAGES = os.environ.get("DEBUG_ERROR_PAGES", "") == "1"
 
 # Only acceptable because DEBUG is on: production.py refuses to start without
 # a real SECRET_KEY from the environment.
