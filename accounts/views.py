@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms.account import NameEmailForm
 from wagtail.admin.views.account import AccountView as WagtailAccountView
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
@@ -13,6 +14,7 @@ from wagtail.admin.views.account import NameEmailSettingsPanel
 from wagtail.admin.views.account import PasswordResetView as WagtailPasswordResetView
 
 from accounts.client_address import client_ip
+from languages.i18n import language_for
 
 logger = logging.getLogger(__name__)
 
@@ -94,3 +96,25 @@ class ThrottledPasswordResetView(PasswordResetThrottleMixin, auth_views.Password
 
 class AdminThrottledPasswordResetView(PasswordResetThrottleMixin, WagtailPasswordResetView):
     pass
+
+
+def profile(request):
+    """The person's own page: who they are for the intranet, their language, their password, and what
+    each app adds (their working groups, their access requests) through the ``intranet_profile_sections``
+    hook: ``accounts`` is below those apps and names none of them."""
+    sections = []
+    for hook in hooks.get_hooks("intranet_profile_sections"):
+        section = hook(request)
+        if section is not None:
+            sections.append(section)
+    sections.sort(key=lambda section: section.get("order", 100))
+    language = language_for(request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "person": request.user,
+            "language_name": dict(settings.LANGUAGES).get(language, language),
+            "sections": sections,
+        },
+    )

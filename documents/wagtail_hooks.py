@@ -1,5 +1,7 @@
 """Admin for the minutes library: access requests (facilitators and the board), the download log (board)."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -350,3 +352,18 @@ def register_release_action(actions):
                 "after": data.get("to_collection", "?"),
                 "reason": data.get("reason", ""),
             }
+
+
+@hooks.register("intranet_profile_sections")
+def my_access_requests(request):
+    """On the person's own page (accounts/views.py): where their requests for minutes stand."""
+    mine = list(AccessRequest.objects.filter(requester=request.user))
+    statuses = Counter(str(access_request.current_status) for access_request in mine)
+    return {
+        "title": _("Mes demandes d'accès aux procès-verbaux"),
+        "template": "documents/includes/profile_requests.html",
+        "total": len(mine),
+        "pending": statuses.get("pending", 0),
+        "granted": statuses.get("granted", 0),
+        "order": 20,
+    }

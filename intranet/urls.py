@@ -39,6 +39,7 @@ account_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("mon-compte/", account_views.profile, name="profile"),
     path("mot-de-passe/changer/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "mot-de-passe/changer/termine/",

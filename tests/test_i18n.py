@@ -118,6 +118,8 @@ def _build_site(home):
             "reports": programme.url + programme.reverse_subpage("reports"),
             "search": "/search/?q=alpha",
             "my requests": "/documents/acces/mes-demandes/",
+            "my account": "/mon-compte/",
+            "password change": "/mot-de-passe/changer/",
         },
     }
 
@@ -174,6 +176,7 @@ def test_no_french_interface_text_is_left_on_dutch_and_english_pages(site, langu
         "dashboard": "/admin/",
         "queue": "/admin/moderation/",
         "account": "/admin/account/",
+        "decisions": "/admin/workinggroups/boarddecision/",
     }.items():
         pages[name] = visible_text(facilitator.get(url))
     pages["login"] = visible_text(Client(headers={"cookie": f"django_language={language}"}).get("/login/"))

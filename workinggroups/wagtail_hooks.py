@@ -212,3 +212,19 @@ def no_document_count(request, items):
     from wagtail.documents.wagtail_hooks import DocumentsSummaryItem
 
     items[:] = [item for item in items if not isinstance(item, DocumentsSummaryItem)]
+
+
+@hooks.register("intranet_profile_sections")
+def my_working_groups(request):
+    """On the person's own page (accounts/views.py): their working groups and their role in each."""
+    memberships = (
+        WorkingGroupMembership.objects.filter(user=request.user, page__live=True)
+        .select_related("page")
+        .order_by("page__title")
+    )
+    return {
+        "title": _("Mes groupes de travail"),
+        "template": "workinggroups/includes/profile_groups.html",
+        "memberships": list(memberships),
+        "order": 10,
+    }
