@@ -129,7 +129,7 @@ def cache_key(request):
         request.get_full_path(),
         rights(request),
     ]
-    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()  # plain JSON values only
     return f"page-cache:{digest}"
 
 

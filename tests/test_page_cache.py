@@ -321,3 +321,32 @@ def test_a_pending_request_for_one_document_is_not_served_to_someone_waiting_for
         assert as_user(person).get(listing).status_code == 200
     html = as_user(asking[1]).get(reports[0].url).content.decode()
     assert "en attente de réponse" not in html  # janvier's page, read by the one waiting for février
+
+
+def test_a_cached_page_is_kept_per_language(content, group_a, as_user):
+    """Two people with the same rights, one reading in Dutch: each gets the page in their language."""
+    from wagtail.users.models import UserProfile
+
+    french, dutch = UserFactory(username="lectrice"), UserFactory(username="lezer")
+    profile = UserProfile.get_for_user(dutch)
+    profile.preferred_language = "nl"
+    profile.save()
+    first = as_user(french).get(group_a.url)
+    assert 'lang="fr"' in first.content.decode()
+    second = as_user(dutch).get(group_a.url)
+    assert 'lang="nl"' in second.content.decode() and second["X-Page-Cache"] == "miss"
+    assert as_user(french).get(group_a.url)["X-Page-Cache"] == "hit"
+
+
+def test_pending_requests_for_two_groups_minutes_are_told_apart(group_a, group_b, as_user):
+    """Whole-group requests for A's and for B's minutes, sent at the same instant: only the person
+    waiting for A's minutes reads "waiting" on A's page."""
+    make_minutes(group_a, title="PV d'avril", filename="avril.pdf")
+    for_a, for_b = UserFactory(username="attend-a"), UserFactory(username="attend-b")
+    instant = timezone.now()
+    for person, group in ((for_a, group_a), (for_b, group_b)):
+        AccessRequest.objects.create(
+            requester=person, working_group=group, reason="Lire.", created_at=instant
+        )
+    assert "en attente de réponse" in as_user(for_a).get(group_a.url).content.decode()
+    assert "en attente de réponse" not in as_user(for_b).get(group_a.url).content.decode()
