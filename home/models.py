@@ -6,7 +6,7 @@ from wagtail.search import index
 
 from privacy.rules import visible_pages
 from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage
-from workinggroups.models.listings import attach_working_groups, status_counts
+from workinggroups.models.listings import attach_working_groups, decision_counts
 from workinggroups.search_text import SearchResultText
 
 
@@ -37,5 +37,10 @@ class HomePage(SearchResultText, Page):
         )
         recommendations = visible_pages(request, RecommendationPage.objects.descendant_of(self))
         context["recommendation_count"] = recommendations.count()
-        context["status_counts"] = [row for row in status_counts(recommendations) if row[2]]
+        # Per programme, the board's positions and the assembly counted apart, each linking to the
+        # programme's tracker filtered on it.
+        context["decision_counts"] = [
+            (programme, *decision_counts(recommendations.descendant_of(programme)))
+            for programme in context["programmes"]
+        ]
         return context

@@ -91,7 +91,8 @@ def test_the_board_records_an_amended_adoption_then_the_assembly(decision, board
 
     page = as_user(member).get(decision.recommendation.url).content.decode()
     for text in (
-        "Présentée à l&#x27;assemblée générale",
+        "Adoptée avec amendement",  # the board's position, still there once presented
+        "présentée à l'assemblée générale du 19 juin 2018",
         "Créer un comité éthique de sept membres.",
         "Neuf membres, c&#x27;est trop",
         "Approuvée par l&#x27;assemblée générale",
@@ -209,22 +210,51 @@ def test_the_board_lists_filters_searches_and_exports(decision, group_b, board_m
     assert any("Publier les comptes" in cell for cell in rows[2] + rows[1])
 
 
-def test_tracker_filters_by_status_and_home_counts_per_status(
+def test_tracker_filters_by_board_position_and_the_home_counts_link_to_it(
     decision, board_member, member, as_user, programme, home
 ):
     decision.change_status(S.UNDER_ANALYSIS, board_member)
     client = as_user(member)
     tracker = programme.url + programme.reverse_subpage("tracker")
-    assert (
-        "Créer un comité éthique permanent"
-        in client.get(tracker, {"statut": "under_analysis"}).content.decode()
-    )
-    assert (
-        "Créer un comité éthique permanent" not in client.get(tracker, {"statut": "adopted"}).content.decode()
-    )
-    assert "Ce statut n&#x27;existe pas" in client.get(tracker, {"statut": "n'importe quoi"}).content.decode()
+    title = "Créer un comité éthique permanent"
+    assert title in client.get(tracker, {"position": "under_analysis"}).content.decode()
+    assert title not in client.get(tracker, {"position": "adopted"}).content.decode()
+    assert title in client.get(tracker, {"statut": "under_analysis"}).content.decode()  # older links
+    unknown = client.get(tracker, {"position": "n'importe quoi"}).content.decode()
+    assert "Cette position du Conseil n&#x27;existe pas" in unknown and title in unknown
     home_html = client.get("/").content.decode()
+    assert f'href="{tracker}?position=under_analysis"' in home_html
     assert "En cours d&#x27;analyse" in home_html
+
+
+def test_the_board_position_and_the_assemblys_outcome_are_two_facts_everywhere(
+    decision, board_member, member, as_user, programme, group_a
+):
+    """Presented to the assembly, a recommendation still says what the board decided: in the tracker,
+    the home page's counts, the group page and its own page."""
+    _move(decision, S.UNDER_ANALYSIS, board_member)
+    decision.amended_text = "Un comité de sept membres."
+    _move(decision, S.AMENDED, board_member)
+    _move(decision, S.PRESENTED, board_member)
+    other = RecommendationPageFactory(parent=group_a, number=13, title="Former les animateurs", live=False)
+    other.save_revision().publish()
+    client = as_user(member)
+    tracker = programme.url + programme.reverse_subpage("tracker")
+    row = re.search(r"<tr>\s*<td>12</td>.*?</tr>", client.get(tracker).content.decode(), re.S).group()
+    assert "Adoptée avec amendement" in row and "présentée à l'assemblée générale du 19 juin 2018" in row
+    other_row = re.search(r"<tr>\s*<td>13</td>.*?</tr>", client.get(tracker).content.decode(), re.S).group()
+    assert "Reçue par le Conseil" in other_row and "pas encore présentée" in other_row
+    amended = client.get(tracker, {"position": "amended"}).content.decode()
+    assert "Créer un comité éthique permanent" in amended and "Former les animateurs" not in amended
+    presented = client.get(tracker, {"assemblee": "presentee"}).content.decode()
+    assert "Créer un comité éthique permanent" in presented and "Former les animateurs" not in presented
+    waiting = client.get(tracker, {"assemblee": "non-presentee"}).content.decode()
+    assert "Créer un comité éthique permanent" not in waiting and "Former les animateurs" in waiting
+    home_html = client.get("/").content.decode()
+    assert f'href="{tracker}?position=amended"' in home_html
+    assert f'href="{tracker}?assemblee=presentee"' in home_html
+    group_html = client.get(group_a.url).content.decode()
+    assert "Adoptée avec amendement" in group_html and "Reçue par le Conseil" in group_html
 
 
 def test_a_recommendation_with_a_decision_is_not_deleted(decision, superuser, as_user):

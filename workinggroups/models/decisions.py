@@ -29,6 +29,29 @@ TRANSITIONS = {
 #: The board's position on the recommendation, as opposed to what happened to it afterwards.
 POSITIONS = {S.ADOPTED, S.AMENDED, S.DEFERRED, S.REJECTED}
 ADOPTED_POSITIONS = {S.ADOPTED, S.AMENDED}
+#: Statuses that are the board's own stand, before or once it has taken a position.
+BOARD_POSITIONS = [S.RECEIVED, S.UNDER_ANALYSIS, S.ADOPTED, S.AMENDED, S.DEFERRED, S.REJECTED]
+#: Statuses that say what happened at and after the general assembly (the position is kept apart).
+AFTER_THE_ASSEMBLY = {S.PRESENTED, S.IMPLEMENTED}
+
+
+def board_position_of(status, position):
+    """Where the board stands, whatever happened since: two facts members ask about separately
+    (what did the board decide? what did the assembly do?) are never folded into one status."""
+    if status in AFTER_THE_ASSEMBLY:
+        return DecisionStatus(position) if position else None
+    return DecisionStatus(status)
+
+
+def board_position_filter(value, prefix=""):
+    """A filter on the board's position ``value`` (one of BOARD_POSITIONS), for a query on decisions
+    (or, with ``prefix``, on the rows that point at them)."""
+    at_the_board = models.Q(**{f"{prefix}status": value})
+    if value in POSITIONS:
+        return at_the_board | models.Q(
+            **{f"{prefix}status__in": AFTER_THE_ASSEMBLY, f"{prefix}position": value}
+        )
+    return at_the_board
 
 
 class BoardDecision(models.Model):
@@ -112,6 +135,14 @@ class BoardDecision(models.Model):
             "number": self.recommendation.number,
             "title": self.recommendation.title,
         }
+
+    @property
+    def board_position(self):
+        return board_position_of(self.status, self.position)
+
+    @property
+    def presented_to_assembly(self):
+        return self.status in AFTER_THE_ASSEMBLY
 
     def allowed_next(self, from_status=None):
         return TRANSITIONS[DecisionStatus(from_status or self.status)]

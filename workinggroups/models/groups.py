@@ -121,6 +121,8 @@ def group_page_context(request, group):
         visible_pages(request, MeetingReportPage.objects.child_of(group)).order_by("date", "pk")
     )
     context["recommendations"] = list(
-        visible_pages(request, RecommendationPage.objects.child_of(group)).order_by("number")
+        visible_pages(request, RecommendationPage.objects.child_of(group))
+        .order_by("number")
+        .select_related("board_decision")
     )
     return context

@@ -10,9 +10,14 @@ from wagtail.models import Page
 
 from privacy.rules import visible_pages
 
-from ..choices import DecisionStatus
 from ..people import summarise_memberships
-from .decisions import BoardDecision
+from .decisions import (
+    AFTER_THE_ASSEMBLY,
+    BOARD_POSITIONS,
+    BoardDecision,
+    board_position_filter,
+    board_position_of,
+)
 from .groups import WorkingGroupMembership, WorkingGroupPage
 from .recommendations import RecommendationPage, RecommendationPageTag
 from .reports import MeetingReportPage, MeetingReportPageTag
@@ -66,28 +71,44 @@ def _tags_in_use(through_model, scope):
     )
 
 
-def recommendations_tracker(request, programme, group=None, tag=None, status=None):
-    """The programme's live recommendations (optionally one group's, tag's, board status'), tags in use."""
+#: The general assembly's fact in the tracker's filter: presented to it, or not yet.
+ASSEMBLY_FILTER = {"presentee": True, "non-presentee": False}
+
+
+def recommendations_tracker(request, programme, group=None, tag=None, position=None, assembly=None):
+    """The programme's live recommendations (optionally one group's, tag's, board position's, and
+    presented to the general assembly or not), and the tags in use."""
 
     scope = visible_pages(request, RecommendationPage.objects.descendant_of(group or programme))
     recommendations = scope.order_by("number").prefetch_related("tags").select_related("board_decision")
     if tag:
         recommendations = recommendations.filter(tags__slug=tag)
-    if status:
-        recommendations = recommendations.filter(board_decision__status=status)
+    if position:
+        recommendations = recommendations.filter(board_position_filter(position, prefix="board_decision__"))
+    if assembly is not None:
+        presented = Q(board_decision__status__in=AFTER_THE_ASSEMBLY)
+        recommendations = recommendations.filter(presented if assembly else ~presented)
     return recommendations, _tags_in_use(RecommendationPageTag, scope)
 
 
-def status_counts(scope):
-    """[(status, label, count)] for the live recommendations under ``scope``, every status listed."""
+def decision_counts(scope):
+    """([(position, label, count)] of the board's positions, number presented to the general assembly)
+    for the live recommendations under ``scope``: two facts, counted apart, in one query."""
 
-    counts = dict(
+    rows = (
         BoardDecision.objects.filter(recommendation__in=scope)
-        .values_list("status")
+        .values_list("status", "position")
         .annotate(count=Count("pk"))
-        .values_list("status", "count")
+        .order_by()
     )
-    return [(status.value, status.label, counts.get(status.value, 0)) for status in DecisionStatus]
+    positions, presented = {}, 0
+    for status, position, count in rows:
+        stand = board_position_of(status, position)
+        if stand is not None:
+            positions[stand] = positions.get(stand, 0) + count
+        if status in AFTER_THE_ASSEMBLY:
+            presented += count
+    return [(value.value, value.label, positions.get(value, 0)) for value in BOARD_POSITIONS], presented
 
 
 def meeting_reports_listing(request, programme, group=None, tag=None):

@@ -10,10 +10,12 @@ from wagtail.search import index
 from privacy.rules import visible_pages
 
 from ..blocks import ResourceLinkBlock, TestimonialBlock
-from ..choices import RICH_TEXT_FEATURES, DecisionStatus, ProgrammeStatus
+from ..choices import RICH_TEXT_FEATURES, ProgrammeStatus
 from ..search_text import SearchResultText
+from .decisions import AFTER_THE_ASSEMBLY, BOARD_POSITIONS
 from .groups import WorkingGroupPage
 from .listings import (
+    ASSEMBLY_FILTER,
     attach_working_groups,
     groups_with_people,
     meeting_reports_listing,
@@ -121,15 +123,35 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
         tag = (request.GET.get("tag") or "").strip()[:100] or None
         return group, tag, notice
 
+    @staticmethod
+    def _decision_filters(request):
+        """The board's position and the assembly's fact asked for; an unknown value is said, not hidden.
+        ``statut`` is what links made before the two facts were apart said (a status)."""
+        position = request.GET.get("position") or None
+        assembly = ASSEMBLY_FILTER.get(request.GET.get("assemblee", ""))
+        notice = None
+        legacy = request.GET.get("statut") or None
+        if legacy and position is None:
+            if legacy in AFTER_THE_ASSEMBLY:
+                assembly = True
+            else:
+                position = legacy
+        if position and position not in BOARD_POSITIONS:
+            notice, position = _("Cette position du Conseil n'existe pas : toutes sont affichées."), None
+        if request.GET.get("assemblee") and assembly is None:
+            notice = _("Ce choix pour l'assemblée générale n'existe pas : toutes sont affichées.")
+        return position, assembly, notice
+
     @path("recommandations/", name="tracker")
     def tracker(self, request):
         """Every recommendation of the programme, filterable by group and tag, paginated."""
         groups = list(self.working_groups(request))
         group, tag, notice = self._listing_filters(request, groups)
-        status = request.GET.get("statut") or None
-        if status and status not in DecisionStatus.values:
-            notice, status = _("Ce statut n'existe pas : tous les statuts sont affichés."), None
-        recommendations, tags = recommendations_tracker(request, self, group=group, tag=tag, status=status)
+        position, assembly, position_notice = self._decision_filters(request)
+        notice = notice or position_notice
+        recommendations, tags = recommendations_tracker(
+            request, self, group=group, tag=tag, position=position, assembly=assembly
+        )
         page_obj = Paginator(recommendations, 20).get_page(request.GET.get("page"))
         return self.render(
             request,
@@ -139,8 +161,9 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
                 "tags": tags,
                 "selected_tag": tag,
                 "notice": notice,
-                "statuses": DecisionStatus.choices,
-                "selected_status": status,
+                "positions": [(value.value, value.label) for value in BOARD_POSITIONS],
+                "selected_position": position,
+                "selected_assembly": request.GET.get("assemblee") if assembly is not None else "",
                 "page_obj": page_obj,
                 "recommendations": attach_working_groups(page_obj.object_list),
             },
