@@ -179,11 +179,22 @@ def _id_or_404(value):
 
 
 def my_requests(request):
-    requests = (
+    """The person's requests; a granted one that still opens leads to what it opens: the document
+    and the report it is the minutes of, or the group's page with its minutes."""
+    requests = list(
         AccessRequest.objects.filter(requester=request.user)
         .select_related("working_group", "document", "decided_by")
         .order_by("-created_at")
     )
+    opening = [r for r in requests if r.current_status == AccessRequest.Status.GRANTED]
+    reports = {
+        report.minutes_id: report
+        for report in visible_pages(
+            request, MeetingReportPage.objects.filter(minutes_id__in=[r.document_id for r in opening])
+        )
+    }
+    for access_request in opening:
+        access_request.report = reports.get(access_request.document_id)
     return render(request, "documents/my_requests.html", {"access_requests": requests})
 
 

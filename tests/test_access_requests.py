@@ -227,3 +227,30 @@ def test_expired_grants_are_marked_expired_by_the_daily_command(report, member, 
     call_command("expire_access_requests", stdout=io.StringIO())
     access_request.refresh_from_db()
     assert access_request.status == "expired"
+
+
+def test_my_requests_lead_to_what_a_grant_opens_and_only_while_it_opens(
+    report, member, group_a, board_member, as_user
+):
+    minutes = report.specific.minutes
+    client = as_user(member)
+    ask(client, report)
+    access_request = AccessRequest.objects.get()
+    mine = client.get("/documents/acces/mes-demandes/").content.decode()
+    assert minutes.url not in mine and "PV de septembre" not in mine  # not granted: not even the title
+    access_request.grant(board_member)
+    mine = client.get("/documents/acces/mes-demandes/").content.decode()
+    assert f'href="{minutes.url}"' in mine and "Télécharger « PV de septembre »" in mine
+    assert f'href="{report.url}"' in mine and "Voir le compte rendu « Réunion de septembre »" in mine
+    AccessRequest.objects.filter(pk=access_request.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    mine = client.get("/documents/acces/mes-demandes/").content.decode()
+    assert minutes.url not in mine and "PV de septembre" not in mine
+
+
+def test_a_whole_group_grant_leads_to_the_group_page(report, member, group_a, board_member, as_user):
+    granted = AccessRequest.objects.create(requester=member, working_group=group_a, reason="Lire.")
+    granted.grant(board_member)
+    mine = as_user(member).get("/documents/acces/mes-demandes/").content.decode()
+    assert f'href="{group_a.url}"' in mine and "Voir les procès-verbaux du groupe" in mine
