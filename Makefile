@@ -23,14 +23,17 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt $(VENV)/.requir
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+# Emails link to the address the site is served at (PORT=8001 make run: links on port 8001).
+BASE_URL_ENV = WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1:$(PORT)}"
+
 run: $(VENV)/.requirements ## Run the intranet with its demo content at http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(BASE_URL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings on this machine: plain HTTP on loopback (no TLS proxy), a secret key kept
 # in .serve-secret-key (never committed), SQLite unless DATABASE_URL is set, Redis if REDIS_URL is.
-SERVE_ENV = DJANGO_SETTINGS_MODULE=intranet.settings.production \
+SERVE_ENV = DJANGO_SETTINGS_MODULE=intranet.settings.production $(BASE_URL_ENV) \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat .serve-secret-key)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \

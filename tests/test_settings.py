@@ -1,6 +1,7 @@
 """Production settings refuse to start without their secrets; with nothing set the site uses SQLite."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,29 @@ def test_development_runs_on_sqlite_with_nothing_set():
 def test_database_url_selects_postgresql():
     result = run_settings("intranet.settings.dev", DATABASE_URL="postgres://u@127.0.0.1:5432/x")
     assert result.stdout.split()[0] == "django.db.backends.postgresql"
+
+
+def test_production_emails_link_to_the_sites_own_address():
+    result = run_settings(
+        "intranet.settings.production",
+        "settings.WAGTAILADMIN_BASE_URL",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="intranet.example.coop,www.intranet.example.coop",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "https://intranet.example.coop"
+
+
+def test_make_run_on_another_port_sends_links_to_that_port():
+    """``PORT=8001 make run``: the moderation emails link to port 8001, not to 8000."""
+    result = subprocess.run(
+        [shutil.which("make"), "-n", "run", "serve", "PORT=8001"],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+    )
+    commands = [line for line in result.stdout.splitlines() if "runserver" in line or "gunicorn" in line]
+    assert len(commands) == 2, result.stdout
+    for command in commands:
+        assert 'WAGTAILADMIN_BASE_URL="${WAGTAILADMIN_BASE_URL:-http://127.0.0.1:8001}"' in command

@@ -17,6 +17,9 @@ if not ALLOWED_HOSTS:
 
 DEBUG = False
 
+# Emails link here: the first allowed host over HTTPS unless the environment says otherwise.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or f"https://{ALLOWED_HOSTS[0]}"
+
 # TLS is terminated by the reverse proxy, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
