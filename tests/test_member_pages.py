@@ -1,5 +1,7 @@
 """Every page type renders for a member, and sends an anonymous visitor to the login page."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -137,3 +139,17 @@ def test_drafts_are_not_listed_to_members(tree, member, as_user):
     for name in ("group", "tracker", "programme", "home"):
         assert "Brouillon secret" not in client.get(urls(tree)[name]).content.decode()
     assert client.get(draft.url or f"{tree['group'].url}{draft.slug}/").status_code == 404
+
+
+def test_a_groups_size_is_counted_once_and_said_alike_on_its_page_and_the_programmes(
+    group_a, programme, member, as_user
+):
+    """Facilitator, board liaison and three members: five people, the same on both pages."""
+    client = as_user(member)
+    said = "5 personnes, dont 3 membres hors animation et Conseil"
+    group_page = " ".join(client.get(group_a.url).content.decode().split())
+    programme_page = " ".join(client.get(programme.url).content.decode().split())
+    assert said in group_page and said in programme_page
+    mix = re.search(r"Profils : (.*?)</span>", group_page).group(1)
+    assert mix in programme_page
+    assert sum(int(n) for n in re.findall(r"(\d+)", mix)) == 5

@@ -21,7 +21,11 @@ def _membership_sort_key(membership):
 
 
 def summarise_memberships(memberships):
-    """Facilitators, board liaison, and members grouped by stakeholder profile, in a stable order."""
+    """Facilitators, board liaison, and members grouped by stakeholder profile, in a stable order.
+
+    The one count of who is in a group, for every page that says it: ``people_count`` is everyone
+    with a membership (facilitators and board liaison included), ``member_count`` those whose role
+    is "member", and ``profile_mix`` splits the same ``people_count`` people by profile."""
     memberships = sorted(memberships, key=_membership_sort_key)
     by_profile = {profile: [] for profile in StakeholderProfile}
     for membership in memberships:
@@ -32,6 +36,7 @@ def summarise_memberships(memberships):
         "board_liaisons": [m for m in memberships if m.role == MembershipRole.BOARD_LIAISON],
         "members_by_profile": [(profile.label, people) for profile, people in by_profile.items() if people],
         "member_count": sum(1 for m in memberships if m.role == MembershipRole.MEMBER),
+        "people_count": len(memberships),
         "profile_mix": [
             (profile.label, count)
             for profile, count in (
