@@ -113,6 +113,14 @@ class LibraryDocument(AbstractDocument):
         index.FilterField("meeting_date"),
     ]
 
+    @property
+    def download_name(self):
+        """The name a download is saved under: the file's name as it was uploaded, whole (the stored
+        file's name is shortened and stripped of spaces and apostrophes by the storage)."""
+        if self.original_filename:
+            return clean_upload_name(self.original_filename, max_stem=None)
+        return self.filename
+
     def search_result_text(self):
         """What a search result shows under the title (search/ names no field of this model)."""
         return self.original_filename or self.filename

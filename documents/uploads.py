@@ -30,8 +30,11 @@ class UploadRefused(ValueError):
     """The file is refused; the message says why, for the person uploading it."""
 
 
-def clean_upload_name(name):
-    """A safe base name: no folders, no control or direction characters, a lowercase extension."""
+def clean_upload_name(name, max_stem=150):
+    """A safe base name: no folders, no control or direction characters, a lowercase extension.
+
+    Stored files keep ``max_stem`` characters before the extension (room for the storage's suffix);
+    a name given back to a person (``max_stem=None``) is kept whole."""
     name = (name or "").replace("\\", "/").split("/")[-1]
     name = unicodedata.normalize("NFC", name)
     name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"})
@@ -39,7 +42,7 @@ def clean_upload_name(name):
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
-    stem = stem.strip(" .")[:150] or "document"
+    stem = stem.strip(" .")[:max_stem] or "document"
     return f"{stem}.{extension.lower()}" if extension else stem
 
 

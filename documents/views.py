@@ -72,7 +72,7 @@ def serve(request, document_id, document_filename):
         return _private(response)
     document_served.send(sender=LibraryDocument, instance=document, request=request)
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition(document.filename)
+    response["Content-Disposition"] = content_disposition(document.download_name)
     if document.file_size:
         response["Content-Length"] = str(document.file_size)
     if etag:

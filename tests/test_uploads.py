@@ -1,6 +1,7 @@
 """Uploads: only allowed types whose content matches, within the size limit, under a clean name."""
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.storage import storages
@@ -151,3 +152,17 @@ def test_a_document_in_a_minutes_collection_becomes_that_groups_minutes(uploader
 def test_text_in_latin_1_is_accepted(uploader, group_a):
     response = upload(uploader, group_a, "liste.csv", "nom;rôle\nAnimatrice;éthique\n".encode("cp1252"))
     assert response.status_code == 302
+
+
+def test_a_download_keeps_the_whole_name_it_was_uploaded_with(uploader, group_a, as_user):
+    name = (
+        "Compte rendu de la réunion du comité d'éthique avec d'autres coopératives de la région, "
+        "auditions d'experts et visite de la structure partenaire – version relue par l'animation.pdf"
+    )
+    assert len(name) > 150
+    assert upload(uploader, group_a, name, PDF).status_code == 302
+    document = LibraryDocument.objects.get()
+    response = as_user(group_a.people[0]).get(document.url)
+    disposition = response["Content-Disposition"]
+    encoded = disposition.split("filename*=UTF-8''")[1]
+    assert unquote(encoded) == name  # whole, apostrophes and spaces included
