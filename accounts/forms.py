@@ -6,7 +6,17 @@ from languages.i18n import language_for
 
 
 class IntranetAuthenticationForm(AuthenticationForm):
-    """The login form, with French labels a member recognises and autocomplete hints."""
+    """The login form, with French labels a member recognises, autocomplete hints, and errors in
+    plain words (Django's speaks of a "nom d'utilisateur" and of "différenciation des majuscules")."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Identifiant ou mot de passe incorrect. Vérifiez les majuscules et les minuscules, "
+            "ou demandez un nouveau mot de passe."
+        ),
+        "inactive": _("Ce compte est désactivé : écrivez au secrétariat de la coopérative."),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,10 +6,11 @@ person to ask, so it never shows the title of a document under a restriction. Re
 every page field that points to a document (documents/apps.py).
 """
 
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.admin.compare import ForeignObjectComparison, TextDiff
+
+from languages.formats import human_date
 
 from .access import is_restricted
 
@@ -18,9 +19,7 @@ def label(document):
     if not is_restricted(document):
         return document.title
     if document.meeting_date:
-        return _("Procès-verbal de la réunion du %(date)s") % {
-            "date": date_format(document.meeting_date, "DATE_FORMAT")
-        }
+        return _("Procès-verbal de la réunion du %(date)s") % {"date": human_date(document.meeting_date)}
     return _("Procès-verbal du groupe (réservé au groupe et au Conseil)")
 
 

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
+
+from languages.formats import human_size
 
 
 class UploadSizeLimitMiddleware:
@@ -23,7 +24,7 @@ class UploadSizeLimitMiddleware:
             length = 0
         if length > limit:
             message = gettext("Ce fichier est trop gros : %(size)s au plus.") % {
-                "size": filesizeformat(settings.WAGTAILDOCS_MAX_UPLOAD_SIZE)
+                "size": human_size(settings.WAGTAILDOCS_MAX_UPLOAD_SIZE)
             }
             if (
                 "application/json" in request.headers.get("Accept", "")

@@ -6,12 +6,12 @@ from django.core.files.storage import storages
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.search import index
 
+from languages.formats import human_date
 from workinggroups.choices import MembershipRole
 
 from .choices import DocumentKind
@@ -339,7 +339,7 @@ class AccessRequest(models.Model):
             return gettext("tous les procès-verbaux du groupe « %(group)s »") % {"group": group}
         if self.document.meeting_date:
             return gettext("le procès-verbal de la réunion du %(date)s (groupe « %(group)s »)") % {
-                "date": date_format(self.document.meeting_date, "DATE_FORMAT"),
+                "date": human_date(self.document.meeting_date),
                 "group": group,
             }
         return gettext("un procès-verbal du groupe « %(group)s »") % {"group": group}

@@ -22,6 +22,7 @@ from wagtail.search.query import PlainText
 
 from documents.access import openable_documents
 from documents.models import LibraryDocument
+from languages.formats import accentless_key
 from privacy.rules import visible_pages
 from workinggroups.models import (
     MeetingReportPage,
@@ -285,7 +286,9 @@ class IntranetSearch:
         for kind, queryset in tables.items():
             counts.update(_tag_counts(queryset, ids[kind]))
         top = dict(counts.most_common(TAG_FACETS))
-        tags = sorted(Tag.objects.filter(pk__in=top), key=lambda tag: (-top[tag.pk], tag.name))
+        tags = sorted(
+            Tag.objects.filter(pk__in=top), key=lambda tag: (-top[tag.pk], accentless_key(tag.name))
+        )
         tag_id = self.tag.pk if self.tag is not None else None
         return [Facet(t.slug, t.name, top[t.pk], t.pk == tag_id) for t in tags]
 

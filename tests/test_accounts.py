@@ -23,7 +23,7 @@ def test_wrong_password_gets_a_clear_message_and_no_session(member):
     client = Client()
     response = client.post("/login/", {"username": "membre", "password": "faux"})
     assert response.status_code == 200
-    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
+    assert "Identifiant ou mot de passe incorrect." in response.content.decode()
     assert client.get("/").status_code == 302
 
 

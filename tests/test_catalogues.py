@@ -49,7 +49,7 @@ def test_the_french_catalogue_is_used_with_the_french_plural_rule():
 # Strings marked through any name the code gives the translation functions
 
 
-ALIASED = '''
+ALIASED = """
 from django.utils.translation import gettext_lazy as _lazy, ngettext as plural, pgettext as in_context
 from django.utils.translation import gettext as _
 
@@ -58,7 +58,7 @@ LABEL = _lazy("Pourquoi souhaitez-vous lire ces procès-verbaux ?")
 
 def count(n):
     return plural("%(n)s page", "%(n)s pages", n) + in_context("menu", "Accueil") + _(f"{n}")
-'''
+"""
 
 
 def test_strings_marked_through_an_alias_are_found_by_reading_the_code():

@@ -14,6 +14,7 @@ from django.utils import translation
 from wagtail.users.models import UserProfile
 
 from home.models import HomePage
+from languages.formats import human_size
 
 from .conftest import _group, rolled_back, world_entry
 from .factories import (
@@ -200,20 +201,16 @@ def test_dates_and_numbers_follow_the_language(site):
         client = client_for(member)
         assert date in visible_text(client.get(site["urls"]["report"])), language
         group_page = visible_text(client.get(site["urls"]["group"]))
-        size = filesizeformat_in(language, site["minutes"].file_size)
+        size = size_in(language, site["minutes"].file_size)
         assert " ".join(size.split()) in group_page, language
-    assert "octets" in filesizeformat_in("fr", 900) and "bytes" in filesizeformat_in("en", 900)
-    assert (
-        filesizeformat_in("fr", 1_300_000) == "1,2\xa0Mio"
-        and filesizeformat_in("en", 1_300_000) == "1.2\xa0MB"
-    )
+    assert "octets" in size_in("fr", 900) and "bytes" in size_in("en", 900)
+    assert size_in("fr", 1_300_000) == "1,2\xa0Mo" and size_in("en", 1_300_000) == "1.2\xa0MB"
+    assert size_in("nl", 1_300_000) == "1,2\xa0MB"
 
 
-def filesizeformat_in(language, size):
-    from django.template.defaultfilters import filesizeformat
-
+def size_in(language, size):
     with translation.override(language):
-        return filesizeformat(size)
+        return human_size(size)
 
 
 def test_the_switcher_saves_the_choice_for_the_person(site):

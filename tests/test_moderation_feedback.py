@@ -62,9 +62,7 @@ def test_a_decision_in_the_editor_replaces_wagtails_vague_confirmation(group_a, 
     assert not any("mise à jour" in message for message in messages)
 
 
-def test_the_author_sees_the_request_for_changes_in_the_editor_until_resubmitting(
-    group_a, editor, as_user
-):
+def test_the_author_sees_the_request_for_changes_in_the_editor_until_resubmitting(group_a, editor, as_user):
     group_a.facilitator.first_name, group_a.facilitator.last_name = "Ana", "Animatrice"
     group_a.facilitator.save()
     page = draft_report_in_admin(as_user(editor), group_a, title=TITLE)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -17,6 +18,7 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.widgets import AdminDateInput
 
 from .choices import MembershipRole, in_order
+from .people import person_sort_key
 
 
 def _kept_rows(formset):
@@ -100,6 +102,16 @@ class WorkingGroupPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
+class PeopleInNaturalOrder(ModelChoiceIterator):
+    """People as they are read: "Membre 2" before "Membre 10" (the database sorts "1" before "2")."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for user in sorted(self.queryset, key=person_sort_key):
+            yield self.choice(user)
+
+
 class MeetingReportPageForm(WagtailAdminPageForm):
     """Offers as attendees only the members of the report's own working group.
 
@@ -122,12 +134,8 @@ class MeetingReportPageForm(WagtailAdminPageForm):
         in_group = Q(working_group_memberships__page_id=getattr(self.parent_page, "pk", None))
         if self.instance.pk:
             in_group |= Q(pk__in=[user.pk for user in self.instance.attendees.all()])
-        field.queryset = (
-            get_user_model()
-            .objects.filter(in_group)
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
+        field.iterator = PeopleInNaturalOrder  # before the queryset, which hands it to the widget
+        field.queryset = get_user_model().objects.filter(in_group).distinct()
         field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
         field.help_text = _("Seuls les membres du groupe de travail sont proposés.")
 

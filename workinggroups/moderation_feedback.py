@@ -15,12 +15,12 @@ changes (who, when, the comment) until the page is submitted again.
 """
 
 from django.contrib import messages
-from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from wagtail.models import TaskState, WorkflowState
 from wagtail.signals import task_approved, task_rejected
+
+from languages.formats import human_date
 
 #: Where the decisions taken during a request are noted (on the deciding user object).
 DECISIONS = "_moderation_decisions"
@@ -128,7 +128,7 @@ def changes_requested_banner(request, page):
     if found is None:
         return
     who, when, comment = found
-    when_text = date_format(localtime(when), "DATETIME_FORMAT") if when else ""
+    when_text = human_date(when, "DATETIME_FORMAT")
     if comment:
         text = format_html(
             _(

@@ -1,19 +1,15 @@
 """People of a working group in a stable, human order: facilitators, board liaison, members by profile."""
 
-import re
+from languages.formats import natural_key
 
 from .choices import MembershipRole, StakeholderProfile
 
 ROLE_ORDER = {MembershipRole.FACILITATOR: 0, MembershipRole.BOARD_LIAISON: 1, MembershipRole.MEMBER: 2}
 
 
-def _natural(text):
-    """Digits compare as numbers: "Membre 2" comes before "Membre 10"."""
-    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
-
-
 def person_sort_key(user):
-    return _natural(f"{user.last_name} {user.first_name} {user.username}")
+    """Digits compare as numbers and accents do not count: "Membre 2" comes before "Membre 10"."""
+    return natural_key(f"{user.last_name} {user.first_name} {user.username}")
 
 
 def _membership_sort_key(membership):

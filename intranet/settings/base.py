@@ -105,6 +105,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Dates, sizes and tags as each language writes them, in every template.
+            "builtins": ["languages.templatetags.formats"],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from taggit.models import Tag
 from wagtail.models import Page
 
+from languages.formats import accentless_key
 from privacy.rules import visible_pages
 
 from ..people import summarise_memberships
@@ -63,12 +64,10 @@ def _child_counts(request, model, groups):
 
 
 def _tags_in_use(through_model, scope):
+    """The tags used in ``scope`` with their counts, by their letters (accents and case aside)."""
     related = through_model._meta.get_field("tag").related_query_name()
-    return (
-        Tag.objects.filter(**{f"{related}__content_object__in": scope})
-        .annotate(use_count=Count(related))
-        .order_by("name")
-    )
+    tags = Tag.objects.filter(**{f"{related}__content_object__in": scope}).annotate(use_count=Count(related))
+    return sorted(tags, key=lambda tag: accentless_key(tag.name))
 
 
 #: The general assembly's fact in the tracker's filter: presented to it, or not yet.
