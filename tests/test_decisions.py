@@ -305,3 +305,9 @@ def test_a_decision_date_in_the_future_is_refused(decision, board_member, as_use
     assert "ne peut pas être dans le futur" in response.content.decode()
     decision.refresh_from_db()
     assert decision.status == S.RECEIVED and not decision.history.exists()
+
+
+def test_each_decisions_page_is_titled_with_its_recommendation(decision, board_member, as_user):
+    html = as_user(board_member).get(edit_url(decision)).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "Créer un comité éthique permanent" in title and "12" in title

@@ -153,3 +153,31 @@ def test_a_groups_size_is_counted_once_and_said_alike_on_its_page_and_the_progra
     mix = re.search(r"Profils : (.*?)</span>", group_page).group(1)
     assert mix in programme_page
     assert sum(int(n) for n in re.findall(r"(\d+)", mix)) == 5
+
+
+def _title(html):
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+
+
+def test_page_titles_say_where_one_is_once(group_a, programme, member, as_user):
+    client = as_user(member)
+    home = client.get("/").content.decode()
+    assert _title(home).count("Intranet des sociétaires") == 1
+    tracker = programme.url + programme.reverse_subpage("tracker")
+    for number in range(1, 23):
+        RecommendationPageFactory(parent=group_a, number=number, live=False).save_revision().publish()
+    first = _title(client.get(tracker).content.decode())
+    second = _title(client.get(tracker, {"page": 2}).content.decode())
+    filtered = _title(client.get(tracker, {"groupe": group_a.slug, "position": "received"}).content.decode())
+    assert len({first, second, filtered}) == 3
+    assert "page 2 sur 2" in second
+    assert group_a.title in filtered and "reçue par le Conseil" in filtered
+
+
+def test_a_listings_breadcrumb_marks_the_listing_not_the_programme_as_current(programme, member, as_user):
+    for name, label in (("tracker", "Suivi des recommandations"), ("reports", "Comptes rendus")):
+        html = as_user(member).get(programme.url + programme.reverse_subpage(name)).content.decode()
+        crumbs = re.search(r'<nav class="breadcrumbs.*?</nav>', html, re.S).group()
+        current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]*)</a>', crumbs)
+        assert current == [label]
+        assert f'<a href="{programme.url}">{programme.title}</a>' in crumbs

@@ -36,7 +36,14 @@ class BoardDecisionPermissionHelper(PermissionHelper):
 
 
 class BoardDecisionEditView(EditView):
-    """The board is told, in a sentence, what it has just recorded."""
+    """Titled with its recommendation (every decision's page was "Modifier Décision du Conseil"), and
+    the board is told, in a sentence, what it has just recorded."""
+
+    def get_meta_title(self):
+        return str(self.instance)
+
+    def get_page_title(self):
+        return str(self.instance)
 
     def get_success_message(self, instance):
         return _("Décision enregistrée : la recommandation %(number)s « %(title)s » est « %(status)s ».") % {

@@ -10,7 +10,7 @@ from wagtail.search import index
 from privacy.rules import visible_pages
 
 from ..blocks import ResourceLinkBlock, TestimonialBlock
-from ..choices import RICH_TEXT_FEATURES, ProgrammeStatus
+from ..choices import RICH_TEXT_FEATURES, DecisionStatus, ProgrammeStatus
 from ..search_text import SearchResultText
 from .decisions import AFTER_THE_ASSEMBLY, BOARD_POSITIONS
 from .groups import WorkingGroupPage
@@ -113,6 +113,25 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
             request, context_overrides={"groups": groups_with_people(request, self.working_groups(request))}
         )
 
+    @staticmethod
+    def _title_details(page_obj, group=None, tag=None, position=None, assembly=None):
+        """What tells a filtered or later page of a listing from the first one, for its <title>."""
+        details = [str(group.title)] if group else []
+        if tag:
+            details.append(str(_("mot-clé « %(tag)s »") % {"tag": tag}))
+        if position:
+            details.append(str(DecisionStatus(position).label))
+        if assembly is not None:
+            details.append(str(_("présentées à l'assemblée") if assembly else _("pas encore présentées")))
+        if page_obj.number > 1:
+            details.append(
+                str(
+                    _("page %(number)s sur %(total)s")
+                    % {"number": page_obj.number, "total": page_obj.paginator.num_pages}
+                )
+            )
+        return ", ".join(details)
+
     def _listing_filters(self, request, groups):
         """The group and tag asked for in the query string; an unknown group is said, not hidden."""
         group, notice = None, None
@@ -161,6 +180,7 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
                 "tags": tags,
                 "selected_tag": tag,
                 "notice": notice,
+                "title_details": self._title_details(page_obj, group, tag, position, assembly),
                 "positions": [(value.value, value.label) for value in BOARD_POSITIONS],
                 "selected_position": position,
                 "selected_assembly": request.GET.get("assemblee") if assembly is not None else "",
@@ -185,6 +205,7 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
                 "tags": tags,
                 "selected_tag": tag,
                 "notice": notice,
+                "title_details": self._title_details(page_obj, group, tag),
                 "page_obj": page_obj,
                 "reports": attach_working_groups(page_obj.object_list),
             },
