@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from wagtail.documents.models import document_served
 
 from privacy.ids import parse_id
@@ -198,9 +197,22 @@ def my_requests(request):
     return render(request, "documents/my_requests.html", {"access_requests": requests})
 
 
-@require_POST
 def withdraw(request, pk):
-    access_request = get_object_or_404(AccessRequest, pk=_id_or_404(pk), requester=request.user)
+    """Asks first (GET: what will be withdrawn, and a way back), then withdraws (POST)."""
+    access_request = get_object_or_404(
+        AccessRequest.objects.select_related("working_group", "document"),
+        pk=_id_or_404(pk),
+        requester=request.user,
+    )
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method == "GET":
+        if access_request.status != AccessRequest.Status.PENDING:
+            messages.error(
+                request, _("Cette demande a déjà reçu une réponse : elle ne peut plus être retirée.")
+            )
+            return redirect(reverse("documents:my_requests"))
+        return render(request, "documents/withdraw_request.html", {"access_request": access_request})
     if access_request.status != AccessRequest.Status.PENDING:
         messages.error(request, _("Cette demande a déjà reçu une réponse : elle ne peut plus être retirée."))
     else:

@@ -7,17 +7,18 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, re_path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Collection
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from privacy.admin_guards import chosen_document
 from privacy.ids import parse_id
-from privacy.modeladmin import IntranetModelAdminMixin, RelatedFilterWithoutEmpty
+from privacy.modeladmin import ContextualButtonHelper, IntranetModelAdminMixin, RelatedFilterWithoutEmpty
 from workinggroups.choices import MembershipRole
 
 from .access import openable_documents
@@ -59,18 +60,22 @@ class AccessRequestPermissionHelper(PermissionHelper):
         return obj.status == AccessRequest.Status.PENDING and self.user_can_inspect_obj(user, obj)
 
 
-class AccessRequestButtonHelper(ButtonHelper):
+class AccessRequestButtonHelper(ContextualButtonHelper):
+    def button_context(self, obj):
+        return _("la demande de %(person)s") % {"person": obj.requester.get_full_name() or obj.requester}
+
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
         if self.permission_helper.user_can_decide(self.request.user, obj):
+            context = self.button_context(obj)
             for action, label in (("grant", _("Accorder")), ("refuse", _("Refuser"))):
                 buttons.append(
                     {
                         "url": self.url_helper.get_action_url(action, obj.pk),
-                        "label": label,
+                        "label": format_html('{}<span class="w-sr-only"> – {}</span>', label, context),
                         "classname": "button button-small"
                         + (" button-secondary" if action == "refuse" else ""),
-                        "title": label,
+                        "title": f"{label} – {context}",
                     }
                 )
         return buttons

@@ -3,6 +3,8 @@ CSV exports that a spreadsheet never runs as formulas."""
 
 from django.contrib.admin import RelatedFieldListFilter
 from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
+from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.views import IndexView
 
 from privacy.ids import parse_id
@@ -25,6 +27,23 @@ class RelatedFilterWithoutEmpty(RelatedFieldListFilter):
     @property
     def include_empty_choice(self):
         return False
+
+
+class ContextualButtonHelper(ButtonHelper):
+    """Row buttons that say whose row they act on: "Modifier", "Accorder" on every row of a listing
+    are the same link text for different targets (WCAG 2.4.4). Each button's text keeps its visible
+    word and adds, for screen readers, what ``button_context(obj)`` says about the row."""
+
+    def button_context(self, obj):
+        return str(obj)
+
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        context = self.button_context(obj)
+        for button in buttons:
+            button["label"] = format_html('{}<span class="w-sr-only"> – {}</span>', button["label"], context)
+            button["title"] = f"{button['title']} – {context}"
+        return buttons
 
 
 class SafeExportIndexView(IndexView):

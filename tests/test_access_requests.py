@@ -254,3 +254,21 @@ def test_a_whole_group_grant_leads_to_the_group_page(report, member, group_a, bo
     granted.grant(board_member)
     mine = as_user(member).get("/documents/acces/mes-demandes/").content.decode()
     assert f'href="{group_a.url}"' in mine and "Voir les procès-verbaux du groupe" in mine
+
+
+def test_withdrawing_asks_first_and_can_be_called_off(report, member, as_user):
+    client = as_user(member)
+    ask(client, report)
+    access_request = AccessRequest.objects.get()
+    listing = client.get("/documents/acces/mes-demandes/").content.decode()
+    url = f"/documents/acces/{access_request.pk}/retirer/"
+    assert f'href="{url}"' in listing  # a link to the question, not a button that withdraws at once
+    question = client.get(url).content.decode()
+    assert "Retirer votre demande ?" in question and "Oui, retirer ma demande" in question
+    assert 'href="/documents/acces/mes-demandes/">Non, la garder' in question
+    access_request.refresh_from_db()
+    assert access_request.status == "pending"  # asking changed nothing
+    assert client.post(url).status_code == 302
+    access_request.refresh_from_db()
+    assert access_request.status == "withdrawn"
+    assert client.get(url).status_code == 302  # answered: nothing left to withdraw

@@ -55,3 +55,22 @@ def test_the_queue_names_each_action_for_its_page(group_a, editor, as_user):
     html = as_user(group_a.facilitator).get("/admin/moderation/").content.decode()
     assert 'Relire<span class="w-sr-only"> « Réunion de suivi – avril 2018 »</span>' in html
     assert "(nouvel onglet)" in html
+
+
+def test_row_buttons_say_whose_row_they_act_on(group_a, member, board_member, as_user):
+    """"Accorder", "Refuser", "Modifier" repeat on every row: each names its row for screen readers."""
+    from documents.models import AccessRequest
+
+    from .factories import make_minutes
+
+    member.first_name, member.last_name = "Léa", "Lectrice"
+    member.save()
+    AccessRequest.objects.create(
+        requester=member, working_group=group_a, document=make_minutes(group_a), reason="Lire."
+    )
+    requests = as_user(board_member).get("/admin/documents/accessrequest/").content.decode()
+    for action in ("Accorder", "Refuser"):
+        assert f'{action}<span class="w-sr-only"> – la demande de Léa Lectrice</span>' in requests
+    RecommendationPageFactory(parent=group_a, number=9, live=False).save_revision().publish()
+    decisions = as_user(board_member).get("/admin/workinggroups/boarddecision/").content.decode()
+    assert 'Modifier<span class="w-sr-only"> – recommandation 9</span>' in decisions

@@ -15,7 +15,7 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import EditView
 
 from privacy.ids import parse_id
-from privacy.modeladmin import IntranetModelAdminMixin, RelatedFilterWithoutEmpty
+from privacy.modeladmin import ContextualButtonHelper, IntranetModelAdminMixin, RelatedFilterWithoutEmpty
 
 from . import moderation
 from .choices import MembershipRole
@@ -56,6 +56,11 @@ class BoardDecisionEditView(EditView):
         return _("La décision n'a pas été enregistrée : corrigez les champs signalés ci-dessous.")
 
 
+class BoardDecisionButtonHelper(ContextualButtonHelper):
+    def button_context(self, obj):
+        return _("recommandation %(number)s") % {"number": obj.recommendation.number}
+
+
 @modeladmin_register
 class BoardDecisionAdmin(IntranetModelAdminMixin, ModelAdmin):
     model = BoardDecision
@@ -65,6 +70,8 @@ class BoardDecisionAdmin(IntranetModelAdminMixin, ModelAdmin):
     add_to_settings_menu = False
     permission_helper_class = BoardDecisionPermissionHelper
     edit_view_class = BoardDecisionEditView
+    button_helper_class = BoardDecisionButtonHelper
+    list_display_add_buttons = "recommendation"  # under the title, not beside a bare number
     list_display = ("recommendation_number", "recommendation", "working_group", "status", "updated_at")
     list_filter = (
         "status",
