@@ -58,7 +58,7 @@ def test_the_queue_names_each_action_for_its_page(group_a, editor, as_user):
 
 
 def test_row_buttons_say_whose_row_they_act_on(group_a, member, board_member, as_user):
-    """"Accorder", "Refuser", "Modifier" repeat on every row: each names its row for screen readers."""
+    """ "Accorder", "Refuser", "Modifier" repeat on every row: each names its row for screen readers."""
     from documents.models import AccessRequest
 
     from .factories import make_minutes
