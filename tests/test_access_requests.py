@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -272,3 +273,31 @@ def test_withdrawing_asks_first_and_can_be_called_off(report, member, as_user):
     access_request.refresh_from_db()
     assert access_request.status == "withdrawn"
     assert client.get(url).status_code == 302  # answered: nothing left to withdraw
+
+
+def _ids(html):
+    return set(re.findall(r'\bid="([^"]+)"', html))
+
+
+def test_a_refusal_without_its_reason_says_so_next_to_the_field_and_at_the_top(
+    report, member, board_member, as_user
+):
+    ask(as_user(member), report)
+    access_request = AccessRequest.objects.get()
+    html = as_user(board_member).post(
+        f"/admin/documents/accessrequest/refuse/{access_request.pk}/", {"note": ""}
+    ).content.decode()
+    described = re.search(r'<textarea[^>]*aria-describedby="([^"]+)"', html).group(1)
+    assert set(described.split()) <= _ids(html)  # every id it names exists
+    assert re.search(r"<title>\s*Erreur : ", html)
+    summary = re.search(r'<div class="form-errors error-summary"[^>]*>.*?</div>', html, re.S).group()
+    assert 'tabindex="-1"' in summary and "autofocus" in summary and 'href="#id_note"' in summary
+
+
+def test_a_request_without_a_reason_is_summarised_at_the_top_of_the_form(report, member, as_user):
+    html = ask(as_user(member), report, reason="").content.decode()
+    assert re.search(r"<title>\s*Erreur : ", html)
+    summary = re.search(r'<div class="form-errors error-summary"[^>]*>.*?</div>', html, re.S).group()
+    assert 'href="#id_reason"' in summary
+    described = re.search(r'<textarea[^>]*aria-describedby="([^"]+)"', html).group(1)
+    assert set(described.split()) <= _ids(html)
