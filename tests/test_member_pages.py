@@ -181,3 +181,25 @@ def test_a_listings_breadcrumb_marks_the_listing_not_the_programme_as_current(pr
         current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]*)</a>', crumbs)
         assert current == [label]
         assert f'<a href="{programme.url}">{programme.title}</a>' in crumbs
+
+
+def test_a_message_and_a_filtered_count_take_the_focus_to_be_read(group_a, programme, member, as_user):
+    """A live region present when the page opens is not announced: the message after an action and
+    the count after filtering take the focus instead (WCAG 4.1.3)."""
+    from documents.models import AccessRequest
+
+    from .factories import make_minutes
+
+    client = as_user(member)
+    AccessRequest.objects.create(
+        requester=member, working_group=group_a, document=make_minutes(group_a), reason="Lire."
+    )
+    pending = AccessRequest.objects.get()
+    response = client.post(f"/documents/acces/{pending.pk}/retirer/", follow=True)
+    message = re.search(r'<div class="messages"[^>]*>', response.content.decode()).group()
+    assert 'role="status"' in message and 'tabindex="-1"' in message and "autofocus" in message
+    tracker = programme.url + programme.reverse_subpage("tracker")
+    filtered = client.get(tracker, {"groupe": group_a.slug}).content.decode()
+    assert re.search(r'<p class="result-count" role="status" tabindex="-1" autofocus>', filtered)
+    unfiltered = client.get(tracker).content.decode()
+    assert "autofocus" not in re.search(r'<p class="result-count"[^>]*>', unfiltered).group()
