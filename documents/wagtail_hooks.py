@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, re_path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
@@ -18,7 +17,12 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from privacy.admin_guards import chosen_document
 from privacy.ids import parse_id
-from privacy.modeladmin import ContextualButtonHelper, IntranetModelAdminMixin, RelatedFilterWithoutEmpty
+from privacy.modeladmin import (
+    ContextualButtonHelper,
+    IntranetModelAdminMixin,
+    RelatedFilterWithoutEmpty,
+    with_context,
+)
 from workinggroups.choices import MembershipRole
 
 from .access import openable_documents
@@ -72,7 +76,7 @@ class AccessRequestButtonHelper(ContextualButtonHelper):
                 buttons.append(
                     {
                         "url": self.url_helper.get_action_url(action, obj.pk),
-                        "label": format_html('{}<span class="w-sr-only"> – {}</span>', label, context),
+                        "label": with_context(label, context),
                         "classname": "button button-small"
                         + (" button-secondary" if action == "refuse" else ""),
                         "title": f"{label} – {context}",

@@ -29,6 +29,11 @@ class RelatedFilterWithoutEmpty(RelatedFieldListFilter):
         return False
 
 
+def with_context(label, context):
+    """A button's visible word, and for screen readers what it acts on."""
+    return format_html('{}<span class="w-sr-only"> – {}</span>', label, context)
+
+
 class ContextualButtonHelper(ButtonHelper):
     """Row buttons that say whose row they act on: "Modifier", "Accorder" on every row of a listing
     are the same link text for different targets (WCAG 2.4.4). Each button's text keeps its visible
@@ -41,7 +46,7 @@ class ContextualButtonHelper(ButtonHelper):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
         context = self.button_context(obj)
         for button in buttons:
-            button["label"] = format_html('{}<span class="w-sr-only"> – {}</span>', button["label"], context)
+            button["label"] = with_context(button["label"], context)
             button["title"] = f"{button['title']} – {context}"
         return buttons
 

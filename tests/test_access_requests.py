@@ -284,9 +284,11 @@ def test_a_refusal_without_its_reason_says_so_next_to_the_field_and_at_the_top(
 ):
     ask(as_user(member), report)
     access_request = AccessRequest.objects.get()
-    html = as_user(board_member).post(
-        f"/admin/documents/accessrequest/refuse/{access_request.pk}/", {"note": ""}
-    ).content.decode()
+    html = (
+        as_user(board_member)
+        .post(f"/admin/documents/accessrequest/refuse/{access_request.pk}/", {"note": ""})
+        .content.decode()
+    )
     described = re.search(r'<textarea[^>]*aria-describedby="([^"]+)"', html).group(1)
     assert set(described.split()) <= _ids(html)  # every id it names exists
     assert re.search(r"<title>\s*Erreur : ", html)

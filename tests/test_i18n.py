@@ -378,3 +378,26 @@ def _msgid_of(template_name):
 def _first_words(msgid, language):
     text = in_language(language, msgid)
     return text.split("%(")[0].strip() or text.split(")s", 1)[1].strip()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_french_content_is_marked_as_french_on_dutch_and_english_pages(site, language):
+    """A screen reader reads titles, texts, tags and names with a French voice (WCAG 3.1.2)."""
+    choose(site["member"], language)
+    client = client_for(site["member"])
+    report = client.get(site["urls"]["report"]).content.decode()
+    assert f'<html lang="{language}"' in report
+    assert re.search(r'<h1 lang="fr">', report)
+    assert re.search(r'<div class="rich-text" lang="fr">', report)
+    tracker = client.get(site["urls"]["tracker"]).content.decode()
+    assert re.search(r'<a href="[^"]+" lang="fr">Alpha proposal</a>', tracker)
+    group = client.get(site["urls"]["group"]).content.decode()
+    assert re.search(r'<dd lang="fr">', group)  # the facilitator's name
+
+
+def test_french_pages_carry_no_extra_language_marks(site):
+    choose(site["member"], "fr")
+    html = client_for(site["member"]).get(site["urls"]["report"]).content.decode()
+    assert 'lang="fr"' in html and html.count('lang="fr"') == html.count('<html lang="fr"') + html.count(
+        'value="fr" lang="fr"'
+    )

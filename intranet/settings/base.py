@@ -243,6 +243,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("Intranet des sociétaires")
+# The language the content (pages, reports, tags, names) is written in, whatever the interface's:
+# marked with lang="fr" on Dutch and English pages (languages/templatetags/formats.py).
+CONTENT_LANGUAGE = "fr"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_DOCUMENT_MODEL = "documents.LibraryDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "txt", "csv", "png", "jpg"]
