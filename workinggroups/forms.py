@@ -174,7 +174,7 @@ class BoardDecisionForm(WagtailAdminModelForm):
     """The board changes a decision's status here; every change is validated and written to the history."""
 
     decided_on = forms.DateField(
-        label=_lazy("date de la décision"),
+        label=_lazy("Date de la décision"),
         required=False,
         widget=AdminDateInput,
         help_text=_lazy(
@@ -183,7 +183,7 @@ class BoardDecisionForm(WagtailAdminModelForm):
         ),
     )
     note = forms.CharField(
-        label=_lazy("note pour l'historique"),
+        label=_lazy("Note pour l'historique"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_lazy("Visible par les membres dans l'historique de la recommandation."),

@@ -42,9 +42,6 @@ class BoardDecisionEditView(EditView):
     def get_meta_title(self):
         return str(self.instance)
 
-    def get_page_title(self):
-        return str(self.instance)
-
     def get_success_message(self, instance):
         return _("Décision enregistrée : la recommandation %(number)s « %(title)s » est « %(status)s ».") % {
             "number": instance.recommendation.number,

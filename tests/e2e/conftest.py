@@ -131,8 +131,9 @@ def people(request, browser, site):
         context.close()
 
 
-def axe_violations(page, impacts=("serious", "critical")):
-    """Run axe-core (from the npm registry) in the page; return the violations of those impacts."""
+def axe_violations(page, impacts=("minor", "moderate", "serious", "critical")):
+    """Run axe-core (from the npm registry) in the page; return the violations of those impacts
+    (every impact unless told otherwise)."""
     if not AXE.exists():
         pytest.fail(
             f"{AXE} is missing: run `make test-browser` (it installs axe-core from the npm registry)."

@@ -106,7 +106,7 @@ def test_member_finds_a_report_asks_for_the_minutes_and_downloads_them_once_gran
     page = member.page
     # From the home page's latest reports...
     latest = page.get_by_role("region", name="Derniers comptes rendus").locator("li").first
-    title = latest.get_by_role("link").inner_text()
+    title = latest.get_by_role("link").evaluate("link => link.firstChild.textContent").strip()
     group = latest.locator(".meta").inner_text().split(" · ")[0]
     latest.get_by_role("link").click()
     report_url = page.url
@@ -129,13 +129,16 @@ def test_member_finds_a_report_asks_for_the_minutes_and_downloads_them_once_gran
 
     report = MeetingReportPage.objects.get(url_path__endswith=report_url.split("/", 3)[-1])
     facilitator = people(f"animateur-{report.get_parent().slug}").log_in_admin()
-    facilitator.page.get_by_role("link", name="Demandes d'accès aux PV").click()
+    facilitator.page.get_by_role("link", name="Demandes d'accès", exact=True).click()
     row = facilitator.page.locator("tr", has_text="(membre)").filter(has_text=report.minutes.title)
     row.get_by_role("link", name="Accorder").click()
     expect(facilitator.page.get_by_label("Durée de l'accès (jours)")).to_have_value("30")
     facilitator.page.get_by_role("button", name="Accorder l'accès").click()
     expect(facilitator.page.get_by_text("Accès accordé")).to_be_visible()
 
+    # "Mes demandes d'accès" leads to the minutes now, and to their report.
+    member.go("/documents/acces/mes-demandes/")
+    expect(page.get_by_role("link", name=f"Voir le compte rendu « {report.title} »")).to_be_visible()
     page.goto(report_url)
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Télécharger le procès-verbal")).click()
@@ -157,12 +160,13 @@ def test_board_records_a_decision_and_members_see_it_in_the_tracker(people):
     )
     page.locator("#id_reasoning").fill("Le Conseil précise qui reçoit les signalements.")
     page.locator("#id_note").fill("Séance du 15 mai 2018.")
+    page.locator("#id_decided_on").fill("2018-05-15")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text(re.compile("modifié|enregistré", re.I)).first).to_be_visible()
+    expect(page.get_by_text(re.compile("Décision enregistrée : la recommandation 9")).first).to_be_visible()
 
     member = people("membre").log_in()
     member.go("/groupes-de-travail-2017-2018/recommandations/")
-    member.page.get_by_label("Décision du Conseil").select_option(label="Adoptée avec amendement")
+    member.page.get_by_label("Position du Conseil").select_option(label="Adoptée avec amendement")
     member.page.get_by_role("button", name="Filtrer").click()
     row = member.page.locator("tr", has_text="Protéger les personnes qui signalent")
     expect(row).to_contain_text("Adoptée avec amendement")
