@@ -240,9 +240,10 @@ def test_the_board_position_and_the_assemblys_outcome_are_two_facts_everywhere(
     other.save_revision().publish()
     client = as_user(member)
     tracker = programme.url + programme.reverse_subpage("tracker")
-    row = re.search(r"<tr>\s*<td[^>]*>12</td>.*?</tr>", client.get(tracker).content.decode(), re.S).group()
+    page = client.get(tracker).content.decode()
+    row = re.search(r"<tr>\s*<td[^>]*>12</td>.*?</tr>", page, re.S).group()
     assert "Adoptée avec amendement" in row and "présentée à l'assemblée générale du 19 juin 2018" in row
-    other_row = re.search(r"<tr>\s*<td[^>]*>13</td>.*?</tr>", client.get(tracker).content.decode(), re.S).group()
+    other_row = re.search(r"<tr>\s*<td[^>]*>13</td>.*?</tr>", page, re.S).group()
     assert "Reçue par le Conseil" in other_row and "pas encore présentée" in other_row
     amended = client.get(tracker, {"position": "amended"}).content.decode()
     assert "Créer un comité éthique permanent" in amended and "Former les animateurs" not in amended
