@@ -421,6 +421,26 @@ def test_only_those_who_may_cancel_a_review_get_its_confirmation(group_a, group_
     assert as_user(editor).get(url).status_code == 200  # the author, who may edit it
 
 
+def test_the_one_who_asked_for_a_review_may_cancel_it_without_editing_and_an_editor_may_when_nothing_waits(
+    group_a, editor, as_user
+):
+    """Wagtail lets the person who started a review cancel it, even without the right to edit the
+    page (here staff of the cooperative, who asked before losing the editors' rights): the guard
+    finds that review (mutants workflow_cancellation 4-9). An editor of a page with no review is not
+    refused either (mutant 10, `or` for `and`)."""
+    page = draft_report_in_admin(as_user(editor), group_a, title="Brouillon ANNULATION3302", submit=False)
+    staff = StaffFactory()
+    assert not page.permissions_for_user(staff).can_edit()
+    page.get_workflow().start(page, staff)
+    url = f"/admin/pages/workflow/confirm_cancellation/{page.pk}/"
+    answer = as_user(staff).get(url)
+    assert answer.status_code == 200 and answer.json()["step"] == "confirm"
+    assert as_user(StaffFactory()).get(url).status_code == 403
+    quiet = draft_report_in_admin(as_user(editor), group_a, title="Brouillon sans relecture", submit=False)
+    answer = as_user(editor).get(f"/admin/pages/workflow/confirm_cancellation/{quiet.pk}/")
+    assert answer.status_code == 200 and answer.json()["step"] == "no_confirmation_needed"
+
+
 def test_the_page_types_report_is_for_superusers(group_a, board_member, superuser, as_user):
     for person in (group_a.facilitator, board_member):
         assert as_user(person).get("/admin/reports/page-types-usage/").status_code == 403

@@ -4,6 +4,8 @@ A model added to the project, or brought by a library upgrade, is a deliberate c
 cache starts a new generation on its changes, or says why it need not.
 """
 
+from importlib import import_module
+
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
@@ -51,6 +53,32 @@ def test_declarations_that_name_no_model_twice_or_a_page_are_refused():
     )
     assert "workinggroups.boarddecision is declared both as changing what members see and as not." in found
     assert "home.homepage is a page: members see every page model's changes." in found
+
+
+def test_each_declaration_names_the_apps_that_made_it(monkeypatch):
+    """Who declared a label is kept, so that a model declared twice or no longer installed is
+    reported with the apps to fix; an app's content.py may leave out either list."""
+    declared = content_registry.declarations()
+    assert declared.changes["workinggroups.boarddecision"] == ["workinggroups"]
+    declared.changes["workinggroups.boarddecision"].append("documents")
+    declared.changes["shop.basket"] = ["shop", "sitewide"]
+    found = problems(models=[BoardDecision], declared=declared)
+    assert "workinggroups.boarddecision is declared more than once (workinggroups, documents)." in found
+    assert "shop.basket, declared by shop, sitewide, is not an installed model." in found
+    assert "shop.basket is declared more than once (shop, sitewide)." in found
+
+    documents_content = import_module("documents.content")
+    monkeypatch.delattr(documents_content, "CHANGES_WHAT_MEMBERS_SEE")
+    without = content_registry.declarations()
+    assert not [label for label, by in without.changes.items() if "documents" in by]
+    assert without.changes["workinggroups.boarddecision"] == ["workinggroups"]
+
+
+def test_the_models_given_are_the_ones_classified():
+    declared = content_registry.declarations()
+    assert models_that_change_what_members_see(models=[BoardDecision, Session], declared=declared) == [
+        BoardDecision
+    ]
 
 
 def test_pages_and_their_many_to_many_tables_need_no_declaration():
