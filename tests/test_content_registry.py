@@ -5,9 +5,12 @@ cache starts a new generation on its changes, or says why it need not.
 """
 
 from importlib import import_module
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from wagtail.models import Page, Revision, TaskState
@@ -67,10 +70,15 @@ def test_each_declaration_names_the_apps_that_made_it(monkeypatch):
     assert "shop.basket, declared by shop, sitewide, is not an installed model." in found
     assert "shop.basket is declared more than once (shop, sitewide)." in found
 
+    assert declared.changes_nothing["sessions.session"] == ["sitewide"]
+
     documents_content = import_module("documents.content")
     monkeypatch.delattr(documents_content, "CHANGES_WHAT_MEMBERS_SEE")
+    monkeypatch.delattr(documents_content, "CHANGES_NOTHING_MEMBERS_SEE")
     without = content_registry.declarations()
-    assert not [label for label, by in without.changes.items() if "documents" in by]
+    assert not [
+        label for label, by in {**without.changes, **without.changes_nothing}.items() if "documents" in by
+    ]
     assert without.changes["workinggroups.boarddecision"] == ["workinggroups"]
 
 
@@ -145,3 +153,14 @@ def test_only_the_projects_own_apps_are_read_for_declarations():
     names = {config.name for config in content_registry._project_apps()}
     assert {"workinggroups", "documents", "sitewide", "home"} <= names
     assert not {name for name in names if name.split(".")[0] in {"wagtail", "django", "taggit", "axes"}}
+
+
+def test_a_library_in_a_virtualenv_inside_the_project_or_an_app_elsewhere_is_not_the_projects(monkeypatch):
+    base = Path(settings.BASE_DIR).resolve()
+    configs = {
+        "ours": SimpleNamespace(path=str(base / "workinggroups")),
+        "library in .venv": SimpleNamespace(path=str(base / ".venv/lib/python3.11/site-packages/shop")),
+        "elsewhere": SimpleNamespace(path="/opt/elsewhere/shop"),
+    }
+    monkeypatch.setattr(content_registry.apps, "get_app_configs", lambda: list(configs.values()))
+    assert content_registry._project_apps() == [configs["ours"]]
