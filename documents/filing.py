@@ -84,7 +84,6 @@ class Cover:
         )
         self.is_minutes_parent = collection.depth == 2 and collection.name == MINUTES
 
-    @property
     def innermost_restricted_path(self):
         """The deepest restricted collection at or above this one (its subtree keeps every restriction)."""
         return list(self.restrictions.values())[-1] if self.restrictions else None
@@ -196,44 +195,47 @@ def reports_linking(document, drafts=False):
     return linked
 
 
-@transaction.atomic
 def release(document, user, collection, kind, reason):
     """The board takes ``document`` out of its restriction into ``collection``, with ``reason``, logged.
 
     Raises PermissionDenied for anyone but the board, and ValidationError when the new filing
     breaks another rule (a report still links it as its minutes, kind "minutes" in an open collection).
     """
-    if not is_board(user):
-        raise PermissionDenied(_("Seul le Conseil d'administration peut lever la restriction d'un document."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": _("Indiquez pourquoi ce document devient lisible par plus de personnes.")}
+    # A block rather than @transaction.atomic, so that mutation testing can change this function.
+    with transaction.atomic():
+        if not is_board(user):
+            raise PermissionDenied(
+                _("Seul le Conseil d'administration peut lever la restriction d'un document.")
+            )
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(
+                {"reason": _("Indiquez pourquoi ce document devient lisible par plus de personnes.")}
+            )
+        document = type(document).objects.select_for_update().get(pk=document.pk)
+        if reports_linking(document, drafts=True):
+            raise ValidationError(
+                {
+                    "collection": _(
+                        "Ce document est le procès-verbal d'un compte rendu (publié, en brouillon ou en "
+                        "relecture) : retirez-le du compte rendu avant de lever sa restriction."
+                    )
+                }
+            )
+        before = {"collection": document.collection.name, "kind": document.kind}
+        document.collection, document.kind = collection, kind
+        document._released_by = user
+        document.save()
+        log(
+            instance=document,
+            action=RELEASE_ACTION,
+            user=user,
+            data={
+                "reason": reason,
+                "from_collection": before["collection"],
+                "to_collection": collection.name,
+                "from_kind": before["kind"],
+                "to_kind": kind,
+            },
         )
-    document = type(document).objects.select_for_update().get(pk=document.pk)
-    if reports_linking(document, drafts=True):
-        raise ValidationError(
-            {
-                "collection": _(
-                    "Ce document est le procès-verbal d'un compte rendu (publié, en brouillon ou en "
-                    "relecture) : retirez-le du compte rendu avant de lever sa restriction."
-                )
-            }
-        )
-    before = {"collection": document.collection.name, "kind": document.kind}
-    document.collection, document.kind = collection, kind
-    document._released_by = user
-    document.save()
-    log(
-        instance=document,
-        action=RELEASE_ACTION,
-        user=user,
-        data={
-            "reason": reason,
-            "from_collection": before["collection"],
-            "to_collection": collection.name,
-            "from_kind": before["kind"],
-            "to_kind": kind,
-        },
-    )
-    return document
+        return document

@@ -57,7 +57,7 @@ class LibraryDocumentForm(BaseDocumentForm):
             collections = collections.exclude(path__startswith=archives_path())
         current = self.instance.collection if self.instance.pk else None
         if current is not None:
-            restricted = Filing().cover(current.pk).innermost_restricted_path
+            restricted = Filing().cover(current.pk).innermost_restricted_path()
             if restricted:
                 collections = collections.filter(path__startswith=restricted)
                 help_text = _(

@@ -21,7 +21,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models.signals import post_init, post_save, pre_save
-from django.dispatch import receiver
 from django.utils.translation import gettext, gettext_noop
 from wagtail.models import (
     GroupApprovalTask,
@@ -132,12 +131,10 @@ def assign_workflow(programme, workflow=None):
 # Guards
 
 
-@receiver(post_init, sender=TaskState)
 def remember_loaded_status(sender, instance, **kwargs):
     instance._status_when_loaded = instance.status
 
 
-@receiver(pre_save, sender=TaskState)
 def refuse_second_decision(sender, instance, **kwargs):
     """A task state leaves "in progress" once: a concurrent or repeated decision is refused.
 
@@ -165,7 +162,6 @@ def refuse_second_decision(sender, instance, **kwargs):
     raise PermissionDenied(gettext("Une autre personne a déjà traité cette étape : rien n'a été modifié."))
 
 
-@receiver(pre_save, sender=Revision)
 def refuse_rewriting_a_reviewed_revision(sender, instance, update_fields=None, **kwargs):
     """A revision that a reviewer has been asked to review never changes content afterwards."""
     if instance.pk is None or (update_fields is not None and "content" not in update_fields):
@@ -180,6 +176,13 @@ def refuse_rewriting_a_reviewed_revision(sender, instance, update_fields=None, *
                 "enregistrez une nouvelle version."
             )
         )
+
+
+# Connected by calls rather than @receiver, so that mutation testing (docs/mutation-testing.md) can
+# change the guards: mutmut leaves decorated functions alone.
+post_init.connect(remember_loaded_status, sender=TaskState)
+pre_save.connect(refuse_second_decision, sender=TaskState)
+pre_save.connect(refuse_rewriting_a_reviewed_revision, sender=Revision)
 
 
 def send_edited_page_back_to_review(sender, instance, update_fields=None, **kwargs):

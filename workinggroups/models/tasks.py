@@ -127,27 +127,28 @@ class FacilitatorApprovalTask(Task):
             ]
         return []
 
-    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
-        # The task state may come from a URL that names another page: judge the
-        # action against the page this task state really belongs to, as it is now.
-        task_state = (
-            TaskState.objects.select_for_update().select_related("workflow_state").get(pk=task_state.pk)
-        )
-        workflow_state = task_state.workflow_state
-        page = workflow_state.content_object
-        if action_name not in {name for name, _label, _modal in self.get_actions(page, user)}:
-            raise PermissionDenied
-        if (
-            task_state.status != TaskState.STATUS_IN_PROGRESS
-            or workflow_state.current_task_state_id != task_state.pk
-        ):
-            raise PermissionDenied(gettext("Cette étape de relecture a déjà été traitée."))
-        if action_name == "approve" and task_state.revision_id != page.latest_revision_id:
-            raise PermissionDenied(
-                gettext("La page a été modifiée depuis cette version : relisez la dernière version.")
+        # A block rather than @transaction.atomic, so that mutation testing can change this method.
+        with transaction.atomic():
+            # The task state may come from a URL that names another page: judge the
+            # action against the page this task state really belongs to, as it is now.
+            task_state = (
+                TaskState.objects.select_for_update().select_related("workflow_state").get(pk=task_state.pk)
             )
-        return super().on_action(task_state.specific, user, action_name, **kwargs)
+            workflow_state = task_state.workflow_state
+            page = workflow_state.content_object
+            if action_name not in {name for name, _label, _modal in self.get_actions(page, user)}:
+                raise PermissionDenied
+            if (
+                task_state.status != TaskState.STATUS_IN_PROGRESS
+                or workflow_state.current_task_state_id != task_state.pk
+            ):
+                raise PermissionDenied(gettext("Cette étape de relecture a déjà été traitée."))
+            if action_name == "approve" and task_state.revision_id != page.latest_revision_id:
+                raise PermissionDenied(
+                    gettext("La page a été modifiée depuis cette version : relisez la dernière version.")
+                )
+            return super().on_action(task_state.specific, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         """In-progress reviews in the groups ``user`` facilitates: two queries, however many there are."""
