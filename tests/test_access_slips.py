@@ -436,6 +436,9 @@ def test_the_one_who_asked_for_a_review_may_cancel_it_without_editing_and_an_edi
     answer = as_user(staff).get(url)
     assert answer.status_code == 200 and answer.json()["step"] == "confirm"
     assert as_user(StaffFactory()).get(url).status_code == 403
+    # Another page's review, which this person did not ask for, is not theirs to cancel (mutant 8).
+    other = draft_report_in_admin(as_user(editor), group_a, title="Brouillon ANNULATION3303")
+    assert as_user(staff).get(f"/admin/pages/workflow/confirm_cancellation/{other.pk}/").status_code == 403
     quiet = draft_report_in_admin(as_user(editor), group_a, title="Brouillon sans relecture", submit=False)
     answer = as_user(editor).get(f"/admin/pages/workflow/confirm_cancellation/{quiet.pk}/")
     assert answer.status_code == 200 and answer.json()["step"] == "no_confirmation_needed"

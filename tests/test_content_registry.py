@@ -87,6 +87,8 @@ def test_the_models_given_are_the_ones_classified():
     assert models_that_change_what_members_see(models=[BoardDecision, Session], declared=declared) == [
         BoardDecision
     ]
+    only_decisions = Declarations(changes={"workinggroups.boarddecision": ["workinggroups"]})
+    assert problems(models=[BoardDecision], declared=only_decisions) == []
 
 
 def test_pages_and_their_many_to_many_tables_need_no_declaration():
