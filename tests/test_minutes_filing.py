@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.models import Collection, ModelLogEntry
 
-from documents.filing import RELEASE_ACTION, release
+from documents.filing import RELEASE_ACTION, Filing, release
 from documents.library import MINUTES, RESOURCES, collection_for_group
 from documents.models import DocumentKind, LibraryDocument
 from documents.pdf import minimal_pdf
@@ -232,15 +232,30 @@ def test_only_the_board_lifts_a_restriction_and_it_is_logged(
 ):
     unrelated = MeetingReportPageFactory(parent=group_a, title="Réunion sans PV")  # links no minutes
     unrelated.save_revision().publish()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         release(minutes, group_a.facilitator, resources, DocumentKind.REPORT, "Pour tous")
-    with pytest.raises(ValidationError):
-        release(minutes, board_member, resources, DocumentKind.REPORT, "  ")
+    assert str(refused.value) == "Seul le Conseil d'administration peut lever la restriction d'un document."
+    for no_reason in ("  ", "", None):  # the reason is what the log keeps: there must be one
+        with pytest.raises(ValidationError) as refused:
+            release(minutes, board_member, resources, DocumentKind.REPORT, no_reason)
+        assert refused.value.message_dict == {
+            "reason": ["Indiquez pourquoi ce document devient lisible par plus de personnes."]
+        }
+    minutes.refresh_from_db()
+    assert minutes.collection_id == collection_for_group(group_a).pk
+    assert not ModelLogEntry.objects.filter(action=RELEASE_ACTION).exists()
     release(minutes, board_member, resources, DocumentKind.REPORT, "Décision du Conseil du 5 mai")
     minutes.refresh_from_db()
     assert minutes.collection_id == resources.pk and minutes.kind == DocumentKind.REPORT
     entry = ModelLogEntry.objects.get(action=RELEASE_ACTION, object_id=str(minutes.pk))
-    assert entry.user == board_member and entry.data["reason"] == "Décision du Conseil du 5 mai"
+    assert entry.user == board_member
+    assert entry.data == {
+        "reason": "Décision du Conseil du 5 mai",
+        "from_collection": collection_for_group(group_a).name,
+        "to_collection": resources.name,
+        "from_kind": DocumentKind.MINUTES,
+        "to_kind": DocumentKind.REPORT,
+    }
     assert as_user(member).get(minutes.url).status_code == 200
 
 
@@ -260,11 +275,34 @@ def test_the_release_screen_is_the_boards_only(group_a, minutes, resources, boar
     assert minutes.collection_id == resources.pk
 
 
+def test_a_documents_innermost_restriction_is_its_groups_and_an_open_collection_has_none(
+    group_a, minutes, resources, board_member, as_user
+):
+    """The edit form keeps a restricted document under its restriction; an open one may go anywhere open."""
+    group_collection = collection_for_group(group_a)
+    assert Filing().cover(group_collection.pk).innermost_restricted_path() == group_collection.path
+    assert Filing().cover(resources.pk).innermost_restricted_path() is None
+    open_document = LibraryDocument.objects.create(
+        title="Guide ouvert",
+        collection=resources,
+        kind=DocumentKind.RESOURCE,
+        file=ContentFile(b"x", "g.txt"),
+    )
+    form = as_user(board_member).get(f"/admin/documents/edit/{open_document.pk}/").content.decode()
+    assert "collection restreinte" not in form and f'value="{resources.pk}"' in form
+
+
 def test_minutes_linked_from_a_report_cannot_be_released(group_a, minutes, resources, board_member):
     report = MeetingReportPageFactory(parent=group_a, minutes=minutes)
     report.save_revision().publish()
-    with pytest.raises(ValidationError, match="procès-verbal d'un compte rendu"):
+    with pytest.raises(ValidationError) as refused:
         release(minutes, board_member, resources, DocumentKind.REPORT, "Publication votée")
+    assert refused.value.message_dict == {
+        "collection": [
+            "Ce document est le procès-verbal d'un compte rendu (publié, en brouillon ou en relecture) : "
+            "retirez-le du compte rendu avant de lever sa restriction."
+        ]
+    }
     minutes.refresh_from_db()
     assert minutes.collection_id == collection_for_group(group_a).pk
 

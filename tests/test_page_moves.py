@@ -1,6 +1,7 @@
 """A page that belongs to its group (in review, pending revision, minutes) never moves to another."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from wagtail.models import Page
 
@@ -63,6 +64,21 @@ def test_a_copy_to_another_group_is_refused_like_a_move(group_a, group_b, in_rev
     )
     assert "en cours de relecture" in response.content.decode()
     assert not Page.objects.filter(slug="copie").exists()
+
+
+def test_a_copy_posted_without_a_destination_asks_for_one(group_a, editor, as_user):
+    """Wagtail's copy view fails on a POST that names no parent page (a hand-made request, an
+    emptied field): the person is sent back to the form with what to do, and nothing is copied."""
+    page = MeetingReportPageFactory(parent=group_a, title="À copier")
+    page.save_revision().publish()
+    client = as_user(editor)
+    url = f"/admin/pages/{page.pk}/copy/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"new_title": "Copie", "new_slug": "copie-sans-parent"})
+    assert response.status_code == 302 and response["Location"] == url
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert shown == ["Choisissez la page sous laquelle copier celle-ci."]
+    assert not Page.objects.filter(slug="copie-sans-parent").exists()
 
 
 def test_a_pending_revision_keeps_a_live_page_in_its_group(group_a, group_b):
