@@ -228,8 +228,9 @@ def test_a_second_decision_on_the_same_step_is_refused(group_a, editor, as_user)
     first = TaskState.objects.get(pk=current_task_state(page).pk)
     second = TaskState.objects.get(pk=first.pk)  # loaded by the second approver, before the first decided
     first.specific.approve(user=group_a.facilitator)
-    with pytest.raises(PermissionDenied, match="déjà traité"):
+    with pytest.raises(PermissionDenied) as refused:
         second.specific.reject(user=co_facilitator)
+    assert str(refused.value) == "Une autre personne a déjà traité cette étape : rien n'a été modifié."
     assert TaskState.objects.get(pk=first.pk).status == TaskState.STATUS_APPROVED
     assert current_task_state(page).task.specific_class is not FacilitatorApprovalTask  # at the board
 
