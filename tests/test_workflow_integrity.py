@@ -258,10 +258,19 @@ def test_a_reviewed_revision_cannot_be_rewritten(report_at_facilitator_step, edi
     submitted = page.latest_revision
     before = dict(submitted.content)
     page.title = "Titre glissé après la soumission"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         page.save_revision(user=editor, overwrite_revision=submitted)
+    assert str(refused.value) == (
+        "Cette version a été soumise à relecture et ne peut plus être modifiée : "
+        "enregistrez une nouvelle version."
+    )
     submitted.refresh_from_db()
     assert submitted.content["title"] == before["title"]
+    # Bookkeeping (comments, the page's flags) may still be written to it: that is not what was reviewed.
+    submitted.content = {**submitted.content, "wagtail_admin_comments": [], "has_unpublished_changes": True}
+    submitted.save(update_fields=["content"])
+    submitted.refresh_from_db()
+    assert submitted.content["has_unpublished_changes"] is True
 
 
 def test_cancelling_a_workflow_keeps_the_authors_edits(group_a, editor, as_user):
