@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from workinggroups.models import MeetingReportPage, RecommendationPage
+
 # Playwright's synchronous API keeps an event loop in the test thread; the Django ORM calls
 # made by fixtures and assertions are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -146,3 +148,20 @@ def axe_violations(page, impacts=("minor", "moderate", "serious", "critical")):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def member_pages():
+    """The pages members read, by name: the accessibility and the reading tests walk the same ones."""
+    report = MeetingReportPage.objects.live().filter(minutes__isnull=False).order_by("path").first()
+    recommendation = RecommendationPage.objects.live().order_by("number").first()
+    return {
+        "home": "/",
+        "programme": "/groupes-de-travail-2017-2018/",
+        "group": "/groupes-de-travail-2017-2018/ethique/",
+        "report": report.url,
+        "recommendation": recommendation.url,
+        "tracker": "/groupes-de-travail-2017-2018/recommandations/?groupe=ethique",
+        "reports": "/groupes-de-travail-2017-2018/comptes-rendus/",
+        "search": "/search/?q=charte+éthique",
+        "my-requests": "/documents/acces/mes-demandes/",
+    }

@@ -3,29 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from workinggroups.models import MeetingReportPage, RecommendationPage
-
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, member_pages, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WIDTHS = (1280, 375)
-
-
-def member_pages():
-    report = MeetingReportPage.objects.live().filter(minutes__isnull=False).order_by("path").first()
-    recommendation = RecommendationPage.objects.live().order_by("number").first()
-    return {
-        "home": "/",
-        "programme": "/groupes-de-travail-2017-2018/",
-        "group": "/groupes-de-travail-2017-2018/ethique/",
-        "report": report.url,
-        "recommendation": recommendation.url,
-        "tracker": "/groupes-de-travail-2017-2018/recommandations/?groupe=ethique",
-        "reports": "/groupes-de-travail-2017-2018/comptes-rendus/",
-        "search": "/search/?q=charte+éthique",
-        "my-requests": "/documents/acces/mes-demandes/",
-    }
 
 
 def describe(violations):
