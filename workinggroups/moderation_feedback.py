@@ -17,6 +17,7 @@ changes (who, when, the comment) until the page is submitted again.
 from django.contrib import messages
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from wagtail.admin.utils import get_user_display_name
 from wagtail.models import TaskState, WorkflowState
 from wagtail.signals import task_approved, task_rejected
 
@@ -41,7 +42,7 @@ def connect():
 
 
 def person(user):
-    return (user.get_full_name() or user.get_username()) if user is not None else _("son auteur·rice")
+    return get_user_display_name(user) if user is not None else _("son auteur·rice")
 
 
 def outcome_message(task_state):
