@@ -66,6 +66,7 @@ CHANGES_NOTHING_MEMBERS_SEE = {
     "wagtailusers.userprofile": "an admin user's preferences",
     "wagtailadmin.editingsession": "who is editing a page now, refreshed while the admin is open",
     "sitewide.scaledatarun": "the scale generator's record of its runs, for benchmark databases",
+    "sitewide.contentgeneration": "the page cache's generation itself (SQLite), raised by the others",
 }
 
 #: Declared above, but installed on SQLite only.

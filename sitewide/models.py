@@ -20,3 +20,15 @@ class ScaleDataRun(models.Model):
 
     def __str__(self):
         return f"seed {self.seed}, started {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ContentGeneration(models.Model):
+    """The page cache's content generation on SQLite, one row (sitewide/generation.py).
+
+    On PostgreSQL the generation is a sequence, which needs no row lock; this table stays empty.
+    """
+
+    value = models.BigIntegerField()
+
+    def __str__(self):
+        return str(self.value)

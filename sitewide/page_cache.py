@@ -3,7 +3,7 @@
 What is cached: the HTML of intranet pages served by Wagtail (home, programmes, groups,
 reports, recommendations, the tracker and the reports listing) and of search results, for
 logged-in people, in the shared cache (Redis when ``REDIS_URL`` is set, so every app server
-uses the same).
+uses the same). When that cache is unavailable, pages are served uncached (resilience/cache.py).
 
 The key holds everything the page depends on besides its content:
 
@@ -11,11 +11,12 @@ The key holds everything the page depends on besides its content:
   pages they may not open, the restricted collections they may not open, the access to
   minutes they were granted (until it expires), their pending requests, their groups, and,
   for people who use the admin, who they are (Wagtail's user bar is personal);
-* the **content generation**, a counter in the shared cache that goes up after every
-  committed change to content or people (pages, revisions published, decisions,
-  memberships, documents, restrictions, groups): a change is visible on the next request,
-  on every app server, and older entries are never read again. Which models count is
-  declared by their apps (sitewide/content_registry.py); the signals are connected to those;
+* the **content generation**, a number in the database (sitewide/generation.py) that goes up
+  with every change to content or people (pages, revisions published, decisions,
+  memberships, documents, restrictions, groups) and again once it is committed: a change is
+  visible on the next request, on every app server, and older entries are never read again,
+  whatever happened to the cache in between. Which models count is declared by their apps
+  (sitewide/content_registry.py); the signals are connected to those;
 * the URL with its query string and the language.
 
 Two things differ between people with the same rights and are never cached: the person's
@@ -41,9 +42,9 @@ from django.utils.html import escape
 from documents.access import access_for
 from privacy.rules import closed_paths, user_group_ids
 
+from . import generation as content_generation
 from .content_registry import models_that_change_what_members_see
 
-GENERATION_KEY = "page-cache:generation"
 #: The views whose pages are cached: Wagtail's pages (with their sub-pages) and search results.
 CACHED_VIEWS = {"wagtail_serve", "search"}
 USER_NAME_SLOT = b"<!--intranet:user-name-->"
@@ -54,18 +55,11 @@ CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
 def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
+    return content_generation.current()
 
 
 def bump_generation():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # never set, or evicted: any new value makes every older key unreachable
-        cache.add(GENERATION_KEY, 2, timeout=None)
+    content_generation.advance()
 
 
 def _changed(sender, **kwargs):
