@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, re_path, reverse
@@ -100,15 +101,26 @@ def decide_view(model_admin, action):
             return redirect(index_url)
         form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            # The answer and its email together: a database or mail server failing half-way leaves
+            # the request pending and unannounced, and the person gets the "try again" page.
+            with transaction.atomic():
+                access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+                if access_request.status != AccessRequest.Status.PENDING:  # answered meanwhile
+                    messages.error(
+                        request, _("Cette demande a déjà reçu une réponse : rien n'a été modifié.")
+                    )
+                    return redirect(index_url)
+                if action == "grant":
+                    access_request.grant(
+                        request.user, days=form.cleaned_data["days"], note=form.cleaned_data["note"]
+                    )
+                else:
+                    access_request.refuse(request.user, note=form.cleaned_data["note"])
+                notify_decision(access_request)
             if action == "grant":
-                access_request.grant(
-                    request.user, days=form.cleaned_data["days"], note=form.cleaned_data["note"]
-                )
                 messages.success(request, _("Accès accordé ; la personne est prévenue par e-mail."))
             else:
-                access_request.refuse(request.user, note=form.cleaned_data["note"])
                 messages.success(request, _("Demande refusée ; la personne est prévenue par e-mail."))
-            notify_decision(access_request)
             return redirect(index_url)
         return TemplateResponse(
             request,

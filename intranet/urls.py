@@ -98,3 +98,6 @@ urlpatterns += [
     # Everything else is a Wagtail page: this must stay last.
     path("", include(wagtail_urls)),
 ]
+
+# A database that does not answer gets the "try again" page (503), anything else the 500 page.
+handler500 = "intranet.errors.server_error"

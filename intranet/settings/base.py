@@ -35,6 +35,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 INSTALLED_APPS = [
     # The project's apps, from the floor up (docs/architecture.md; `make lint` checks the layers).
     "privacy",
+    "resilience",
     "accounts",
     "languages",
     "sitewide",
@@ -133,22 +134,33 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every app server), else a
-# per-process memory cache that is only fit for one process.
+# Cache: Redis when REDIS_URL is set (shared by every app server), else a per-process memory
+# cache that is only fit for one process. Nothing in it is needed to serve: when Redis is down,
+# "default" fails open (pages are served uncached, resilience/cache.py) and "limits" fails closed
+# (the password reset form asks to come back later, accounts/views.py). Short timeouts: a Redis
+# that hangs costs a request half a second, then each process leaves it alone for RETRY_AFTER
+# seconds. Sessions are in the database, where logins are decided (Django's default engine).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    _redis_timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+    _redis = {
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "intranet"),
+        "OPTIONS": {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout},
+    }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "intranet"),
-        }
+            **_redis,
+            "BACKEND": "resilience.cache.FailOpenRedisCache",
+            "OPTIONS": {**_redis["OPTIONS"], "RETRY_AFTER": 5, "LOG_INTERVAL": 60},
+        },
+        "limits": {**_redis, "BACKEND": "django.core.cache.backends.redis.RedisCache"},
     }
-    # Sessions are read from Redis on every request and written through to the database,
-    # so that a Redis restart (or eviction) logs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -338,11 +350,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "intranet.logging.JSONFormatter"}},
+    "filters": {"drop_database_outages": {"()": "resilience.database.DropDatabaseOutages"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "django_tasks": {"level": "WARNING"},  # one line per background task otherwise
-        "django.request": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        # A database outage is reported once a minute (resilience/database.py), not once a request.
+        "django.request": {
+            "handlers": ["stderr"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["drop_database_outages"],
+        },
         "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
