@@ -2,7 +2,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from wagtail.admin.views.account import PasswordResetView as WagtailPasswordRese
 
 from accounts.client_address import client_ip
 from languages.i18n import language_for
+from resilience.outages import Outage
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,10 @@ class PasswordResetThrottleMixin:
     """At most PASSWORD_RESET_LIMIT requests an hour per address and per email, counted together
     for the member site's form and the admin's (the same keys): one limit, whichever form is used.
 
-    Counted in the shared cache, so every app server sees the same counts.
+    Counted in the shared cache's ``limits`` alias, so every app server sees the same counts. It
+    **fails closed**: when the counts cannot be kept (Redis down), the form sends nothing and asks
+    to come back in a few minutes, because an uncounted form would let anyone fill a member's
+    mailbox with reset emails. Logging in needs none of this (login protection is in the database).
     """
 
     def post(self, request, *args, **kwargs):
@@ -76,18 +80,30 @@ class PasswordResetThrottleMixin:
             "reset-ip-" + salted_hmac("reset", client_ip(request)).hexdigest(),
             "reset-email-" + salted_hmac("reset", email).hexdigest(),
         ]
-        counts = []
-        for key in keys:
-            cache.add(key, 0, 3600)
-            try:
-                counts.append(cache.incr(key))
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, 3600)
-                counts.append(1)
+        try:
+            counts = [_count(caches["limits"], key) for key in keys]
+        except Exception as error:  # any failure of the counter: nothing is sent
+            RESET_LIMITS_OUTAGE.failed(error)
+            response = render(request, "registration/password_reset_unavailable.html", status=503)
+            response["Retry-After"] = "60"
+            return response
+        RESET_LIMITS_OUTAGE.succeeded()
         if max(counts) > settings.PASSWORD_RESET_LIMIT:
             logger.warning("Password reset throttled")
             return render(request, "registration/password_reset_throttled.html", status=429)
         return super().post(request, *args, **kwargs)
+
+
+RESET_LIMITS_OUTAGE = Outage("Password reset limits (cache)", retry_after=0)
+
+
+def _count(counter, key):
+    counter.add(key, 0, 3600)
+    try:
+        return counter.incr(key)
+    except ValueError:  # expired between add and incr
+        counter.set(key, 1, 3600)
+        return 1
 
 
 class ThrottledPasswordResetView(PasswordResetThrottleMixin, auth_views.PasswordResetView):

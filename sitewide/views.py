@@ -17,17 +17,49 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database and the cache answer, 503 otherwise; nothing else is said."""
+    """For load balancers and monitors: may this app server take requests, and is anything degraded?
+
+    * **200 ``ok``**: the database and the cache answer.
+    * **200 ``degraded``**: the database answers, the cache does not. The intranet serves every
+      page, uncached (resilience/cache.py): keep this server in the pool, and alert someone.
+    * **503 ``down``**: the database does not answer; no page can be served. Take this server out.
+
+    The body says which part failed (``{"status": ..., "database": ..., "cache": ...}``), nothing
+    more: no version, no host name, no error text.
+    """
+    parts = {"database": "ok" if _database_answers() else "unavailable"}
+    parts["cache"] = "ok" if _cache_answers() else "unavailable"
+    if parts["database"] != "ok":
+        status, code = "down", 503
+    elif parts["cache"] != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, **parts}, status=code)
+
+
+def _database_answers():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+    except Exception:  # whatever the driver raises, the answer is the same
+        logger.warning("Health check: the database does not answer", exc_info=True)
+        return False
+    return True
+
+
+def _cache_answers():
+    """Redis (resilience/cache.py) is asked directly, whatever the circuit breaker says."""
+    is_available = getattr(cache, "is_available", None)
+    if is_available is not None:
+        return is_available()  # logs an outage itself, once per interval
+    try:
         cache.set("healthz", "ok", 10)
-        healthy = cache.get("healthz") == "ok"
+        return cache.get("healthz") == "ok"
     except Exception:
-        logger.exception("Health check failed")
-        healthy = False
-    return JsonResponse({"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503)
+        logger.warning("Health check: the cache does not answer", exc_info=True)
+        return False
 
 
 @login_not_required

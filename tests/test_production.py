@@ -42,7 +42,7 @@ def test_documents_keep_their_sandbox_policy(group_a, as_user):
 def test_health_check_says_ok_and_nothing_else(db):
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
@@ -56,7 +56,7 @@ def test_health_check_reports_a_broken_database_without_details(db):
     ):
         response = Client().get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable"}
+    assert response.json() == {"status": "down", "database": "unavailable", "cache": "ok"}
     assert b"10.1.2.3" not in response.content
 
 
