@@ -11,7 +11,12 @@ class DocumentsConfig(AppConfig):
         from django.db.models import ForeignKey
         from wagtail.admin.compare import register_comparison_class
 
-        from . import signals  # noqa: F401 - connects the library and download-log handlers
+        from . import (
+            orphans,
+            signals,  # noqa: F401 - connects the library and download-log handlers
+        )
+
+        orphans.connect()
         from .comparison import LibraryDocumentComparison
         from .models import LibraryDocument
 

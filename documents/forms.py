@@ -3,6 +3,7 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from wagtail.models import Collection
 from .filing import Filing, is_board
 from .library import RESOURCES, archives_path, collection_for_group, minutes_link_for, minutes_parents
 from .models import AccessRequest, DocumentKind
+from .storage import StoreRefused
 from .uploads import UploadRefused, check_upload, clean_upload_name
 
 
@@ -89,6 +91,17 @@ class LibraryDocumentForm(BaseDocumentForm):
             check_upload(uploaded)
         except UploadRefused as refusal:
             raise ValidationError(str(refusal), code="refused_upload") from refusal
+        try:
+            storages["documents"].check_writable(uploaded.size)
+        except StoreRefused as refusal:
+            raise ValidationError(
+                _(
+                    "La bibliothèque ne peut pas enregistrer de fichier en ce moment (espace plein ou "
+                    "en lecture seule) : rien n'a été enregistré. Réessayez plus tard ou prévenez "
+                    "l'équipe technique."
+                ),
+                code="store_refused",
+            ) from refusal
         self.original_filename = uploaded.name
         uploaded.name = clean_upload_name(uploaded.name)
         return uploaded

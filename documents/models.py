@@ -14,6 +14,7 @@ from wagtail.search import index
 from languages.formats import human_date
 from workinggroups.choices import MembershipRole
 
+from . import orphans
 from .choices import DocumentKind
 from .filing import FILING_FIELDS, Filing, is_board
 from .uploads import clean_upload_name
@@ -155,6 +156,18 @@ class LibraryDocument(AbstractDocument):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and not FILING_FIELDS & set(update_fields):
             return super().save(*args, **kwargs)
+        new_file = bool(self.file) and not self.file._committed
+        try:
+            result = self._save_filed(*args, **kwargs)
+        except BaseException:
+            if new_file and self.file._committed:  # stored, but its row was not: no file without a row
+                self.file.storage.delete(self.file.name)
+            raise
+        if new_file:
+            orphans.watch(self)  # in case an enclosing transaction rolls back
+        return result
+
+    def _save_filed(self, *args, **kwargs):
         with transaction.atomic():
             previous = None
             if self.pk:
