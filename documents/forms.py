@@ -3,7 +3,6 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -92,7 +91,7 @@ class LibraryDocumentForm(BaseDocumentForm):
         except UploadRefused as refusal:
             raise ValidationError(str(refusal), code="refused_upload") from refusal
         try:
-            storages["documents"].check_writable(uploaded.size)
+            self._meta.model._meta.get_field("file").storage.check_writable(uploaded.size)
         except StoreRefused as refusal:
             raise ValidationError(
                 _(

@@ -162,6 +162,10 @@ else:
         "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
     }
 
+# Wagtail's background tasks (reference and search indexes) run in the request; a database failure
+# in one fails the request instead of being recorded and ignored (resilience/tasks.py).
+TASKS = {"default": {"BACKEND": "resilience.tasks.DatabaseFailuresRaiseBackend"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
