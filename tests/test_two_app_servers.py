@@ -8,11 +8,6 @@ the cache, as between two machines.
 
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -26,20 +21,9 @@ from workinggroups.workflow import WORKFLOW_NAME
 
 from .factories import PASSWORD, MeetingReportPageFactory, RecommendationPageFactory, make_working_group
 from .http_client import RawClient
+from .servers import Gunicorn, collect_static, free_ports, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_ports(count):
-    """Loopback ports nothing listens on now (two runs of the suite at once do not collide)."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return tuple(sock.getsockname()[1] for sock in sockets)
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 pytestmark = [
@@ -56,33 +40,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory):
-    """Production settings serve hashed static files: collect them once, as a deployment does."""
-    root = tmp_path_factory.mktemp("static")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "intranet.settings.production", **server_secrets(root)}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    return root
-
-
-def server_secrets(static_root):
-    return {
-        "SECRET_KEY": "two-servers-test-" + "k" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "TRUSTED_PROXY_COUNT": "0",
-        "STATIC_ROOT": str(static_root),
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "LOG_LEVEL": "ERROR",
-    }
-
-
-def database_url():
-    settings = connection.settings_dict
-    user = settings["USER"] or ""
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    host = settings["HOST"] or "127.0.0.1"
-    return f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    return collect_static(tmp_path_factory.mktemp("static"))
 
 
 @pytest.fixture
@@ -91,46 +49,15 @@ def servers(static_root, tmp_path):
 
     redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
     redis.Redis.from_url(redis_url).flushdb()
-    env = {
-        **os.environ,
-        **server_secrets(static_root),
-        "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": redis_url,
-        "DOCUMENTS_ROOT": str(tmp_path / "documents"),
-        "WEB_CONCURRENCY": "1",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    processes = []
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    ports = free_ports(2)
+    env = server_env(static_root, REDIS_URL=redis_url, DOCUMENTS_ROOT=str(tmp_path / "documents"))
+    started = []
     try:
-        for port in ports:
-            processes.append(
-                subprocess.Popen(
-                    [gunicorn, "-c", "intranet/gunicorn.conf.py"],
-                    cwd=ROOT,
-                    env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-                    start_new_session=True,
-                )
-            )
-        for port, process in zip(ports, processes, strict=True):
-            for _ in range(120):
-                assert process.poll() is None, f"the server on port {port} stopped"
-                try:
-                    if RawClient(port).get("/healthz")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                time.sleep(0.25)
-            else:
-                pytest.fail(f"the server on port {port} did not answer /healthz")
-        yield ports
+        for port in free_ports(2):
+            started.append(Gunicorn(env, port, tmp_path / f"gunicorn-{port}.log"))
+        yield tuple(server.port for server in started)
     finally:
-        for process in processes:
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
+        for server in started:
+            server.stop()
         redis.Redis.from_url(redis_url).flushdb()
 
 
