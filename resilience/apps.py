@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ResilienceConfig(AppConfig):
@@ -6,4 +7,4 @@ class ResilienceConfig(AppConfig):
     fails"): the cache that costs speed and not service, the rate-limited reports of an outage."""
 
     name = "resilience"
-    verbose_name = "Resilience"
+    verbose_name = _("Résilience")
