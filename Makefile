@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test test-quick lint format check-migrations check-deploy messages check-messages bench bench-search test-browser mutation clean
+.PHONY: help run serve test test-quick lint format check-migrations check-deploy messages check-messages bench bench-search soak test-browser mutation clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -97,6 +97,10 @@ bench-search: $(VENV)/.requirements ## Search benchmark: 50 searches as a member
 bench: $(VENV)/.requirements ## Load benchmark: gunicorn on PostgreSQL and Redis, full-size data, wrk at concurrency 1, 8, 32
 	@command -v wrk >/dev/null || { echo "Install Debian's wrk package first: sudo apt-get install wrk"; exit 1; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load_benchmark.py
+
+soak: $(VENV)/.requirements ## Soak benchmark: 10 minutes of mixed traffic at concurrency 32 on the full-size data, memory printed every minute
+	@command -v wrk >/dev/null || { echo "Install Debian's wrk package first: sudo apt-get install wrk"; exit 1; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/soak_benchmark.py
 
 MUTATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/intranet_mutation
 # The access functions: who may open a page or a document, the filing rule, search's filtering,
