@@ -6,6 +6,7 @@ from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 from wagtail import hooks
 from wagtail.admin.forms.account import NameEmailForm
 from wagtail.admin.views.account import AccountView as WagtailAccountView
@@ -16,6 +17,7 @@ from wagtail.admin.views.account import PasswordResetView as WagtailPasswordRese
 from accounts.client_address import client_ip
 from languages.i18n import language_for
 from resilience.outages import Outage
+from resilience.responses import service_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +84,9 @@ class PasswordResetThrottleMixin:
         ]
         try:
             counts = [_count(caches["limits"], key) for key in keys]
-        except Exception as error:  # any failure of the counter: nothing is sent
+        except (RedisError, OSError) as error:  # the counter cannot be kept: nothing is sent
             RESET_LIMITS_OUTAGE.failed(error)
-            response = render(request, "registration/password_reset_unavailable.html", status=503)
-            response["Retry-After"] = "60"
-            return response
+            return service_unavailable("registration/password_reset_unavailable.html", 60, request)
         RESET_LIMITS_OUTAGE.succeeded()
         if max(counts) > settings.PASSWORD_RESET_LIMIT:
             logger.warning("Password reset throttled")

@@ -129,15 +129,18 @@ def start_server(port, redis_url):
 
 
 def worker_memory(server):
-    """Peak resident memory (VmHWM) and proportional share (Pss) of each worker, in MB."""
+    """Resident memory now (RSS), its peak (VmHWM) and proportional share (PSS) of each worker, in MB."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     figures = []
     for pid in children:
         status = Path(f"/proc/{pid}/status").read_text()
+        rss = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
         peak = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         pss = int(re.search(r"Pss:\s+(\d+) kB", rollup).group(1)) / 1024
-        figures.append({"pid": int(pid), "peak_rss_mb": round(peak), "pss_mb": round(pss)})
+        figures.append(
+            {"pid": int(pid), "rss_mb": round(rss), "peak_rss_mb": round(peak), "pss_mb": round(pss)}
+        )
     return figures
 
 

@@ -15,7 +15,6 @@ memory; at the end, the totals. The figures of a run are in docs/performance.md.
 import argparse
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, configure, ensure_full_size_data
-from bench.load_benchmark import log_in, machine, pick_targets, start_server
+from bench.load_benchmark import log_in, machine, pick_targets, start_server, worker_memory
 from tests.http_client import HOST, RawClient
 
 CONCURRENCY = 32
@@ -69,19 +68,6 @@ def wrk_minute(port, script):
     command = ["wrk", "-t2", f"-c{CONCURRENCY}", "-d60s", "--timeout", "10s", "-s", str(script)]
     output = subprocess.run([*command, f"http://{HOST}:{port}/"], capture_output=True, text=True, check=True)
     return json.loads(output.stdout.strip().splitlines()[-1])
-
-
-def worker_memory(server):
-    """Resident (RSS) and proportional (PSS) memory of each worker now, in MB."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    figures = []
-    for pid in children:
-        rss = int(re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024
-        pss = (
-            int(re.search(r"Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text()).group(1)) / 1024
-        )
-        figures.append((int(pid), round(rss), round(pss)))
-    return figures
 
 
 class Moderation(threading.Thread):
@@ -160,7 +146,7 @@ def main():
                 f"{minute:>6}  {figures['requests']:>8}  {figures['requests'] / 60:5.1f}  "
                 f"{figures['p50'] / 1000:6.0f}  {figures['p95'] / 1000:6.0f}  {figures['p99'] / 1000:6.0f}  "
                 f"{figures['max'] / 1000:6.0f}  {errors:>6}  "
-                + " ".join(f"{rss}/{pss}" for _pid, rss, pss in memory),
+                + " ".join(f"{m['rss_mb']}/{m['pss_mb']}" for m in memory),
                 flush=True,
             )
         moderation.stop.set()
@@ -169,7 +155,9 @@ def main():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-    growth = [last[1] - first[1] for first, last in zip(first_memory, last_memory, strict=False)]
+    growth = [
+        last["rss_mb"] - first["rss_mb"] for first, last in zip(first_memory, last_memory, strict=False)
+    ]
     print(
         f"Total: {totals['requests']} requests, {totals['errors']} errors, "
         f"p99 per minute {min(totals['p99']):.0f}-{max(totals['p99']):.0f} ms, max {totals['max']:.0f} ms; "

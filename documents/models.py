@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from . import orphans
 from .choices import DocumentKind
 from .filing import FILING_FIELDS, Filing, is_board
 from .uploads import clean_upload_name
+
+logger = logging.getLogger(__name__)
 
 
 def documents_storage():
@@ -161,7 +164,10 @@ class LibraryDocument(AbstractDocument):
             result = self._save_filed(*args, **kwargs)
         except BaseException:
             if new_file and self.file._committed:  # stored, but its row was not: no file without a row
-                self.file.storage.delete(self.file.name)
+                try:
+                    self.file.storage.delete(self.file.name)
+                except OSError:
+                    logger.exception("Could not remove %s, whose document was not saved", self.file.name)
             raise
         if new_file:
             orphans.watch(self)  # in case an enclosing transaction rolls back

@@ -11,6 +11,7 @@ import errno
 import logging
 import os
 import shutil
+import tempfile
 
 from django.core.files.storage import FileSystemStorage, InMemoryStorage
 
@@ -48,10 +49,9 @@ class PrivateFileSystemStorage(NoPublicURLMixin, FileSystemStorage):
     def check_writable(self, size):
         """Raise :class:`StoreRefused` unless a file of ``size`` bytes can be written now."""
         folder = self.path("documents")
-        probe = os.path.join(folder, f".write-check-{os.getpid()}")
         try:
             os.makedirs(folder, exist_ok=True)
-            descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            descriptor, probe = tempfile.mkstemp(prefix=".write-check-", dir=folder)  # a new name each time
             try:
                 os.write(descriptor, b"x")
             finally:

@@ -102,7 +102,8 @@ def decide_view(model_admin, action):
         form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             # The answer and its email together: a database or mail server failing half-way leaves
-            # the request pending and unannounced, and the person gets the "try again" page.
+            # the request pending and unannounced (the facilitator gets an error page and can answer
+            # again). Only a commit lost after the email went out would announce an unsaved answer.
             with transaction.atomic():
                 access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
                 if access_request.status != AccessRequest.Status.PENDING:  # answered meanwhile

@@ -12,12 +12,12 @@ import sys
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.template import loader
+from django.http import Http404
 from django.views import defaults
 
 from documents.storage import StoreRefused
 from resilience.database import DATABASE_OUTAGE, database_answers, database_unavailable
+from resilience.responses import service_unavailable
 
 
 def server_error(request):
@@ -39,20 +39,14 @@ def server_error(request):
     return defaults.server_error(request)
 
 
-def service_unavailable(template_name, retry_after):
-    response = HttpResponseServiceUnavailable(loader.get_template(template_name).render())
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
 class IntranetErrorPagesMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code < 500:
-            DATABASE_OUTAGE.succeeded()  # an attribute check, unless an outage is being reported
+        if DATABASE_OUTAGE.down and response.status_code < 500:
+            database_answers()  # reports the end of the outage if it is over (a page may need no query)
         return response
 
     def process_exception(self, request, exception):
@@ -63,7 +57,3 @@ class IntranetErrorPagesMiddleware:
         if isinstance(exception, PermissionDenied):
             return defaults.permission_denied(request, exception)
         return None
-
-
-class HttpResponseServiceUnavailable(HttpResponse):
-    status_code = 503

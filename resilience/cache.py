@@ -16,6 +16,8 @@ of trying on every call, and reports the outage once per ``LOG_INTERVAL`` second
 Redis that hangs costs a request at most that long.
 """
 
+import threading
+
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -23,14 +25,16 @@ from redis.exceptions import RedisError
 from .outages import Outage
 
 _outages = {}
+_outages_lock = threading.Lock()
 
 
 def outage_for(location, **options):
     """One :class:`Outage` per Redis location and process, shared by the threads' cache objects."""
     key = str(location)
-    if key not in _outages:
-        _outages[key] = Outage(f"Cache (Redis at {_without_password(key)})", **options)
-    return _outages[key]
+    with _outages_lock:
+        if key not in _outages:
+            _outages[key] = Outage(f"Cache (Redis at {_without_password(key)})", **options)
+        return _outages[key]
 
 
 def _without_password(location):

@@ -33,12 +33,17 @@ def database_unavailable(exception):
 
 
 def database_answers():
-    """Whether the database answers now (one ``SELECT 1``); never raises."""
+    """Whether the database answers now (one ``SELECT 1``); never raises. An outage's start and end
+    are reported by :data:`DATABASE_OUTAGE`, once per interval."""
     try:
-        connection.ensure_connection()
-        return connection.is_usable()
-    except Exception:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # whatever the driver raises, the answer is the same
+        DATABASE_OUTAGE.failed(error)
         return False
+    DATABASE_OUTAGE.succeeded()
+    return True
 
 
 class DropDatabaseOutages(logging.Filter):

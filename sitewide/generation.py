@@ -5,7 +5,12 @@ to what members see raises it. It used to live in Redis beside the copies it pro
 left three ways to serve an old page: a change made while Redis was unreachable raised nothing
 (the copies under the old generation were still there when Redis came back), an evicted or
 restarted Redis started the count again at a value already used, and a Redis restored from an
-older snapshot went back in time. In the database, a change and its generation fail together.
+older snapshot went back in time. In the database, the generation is lost only with the database.
+
+The page cache raises it when a change is made and again once it is committed
+(sitewide/page_cache.py). If the second raise fails (the database lost right after the commit),
+copies rendered between the two may show the content as it was before the change, until they
+expire (``PAGE_CACHE_SECONDS``, ten minutes by default); the failure is logged.
 
 Values are microseconds since the epoch at the least: a database created, flushed or restored
 from a backup starts above every value an earlier one used, so copies stored under those are

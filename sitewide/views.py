@@ -4,11 +4,12 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from resilience.database import database_answers
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def healthz(request):
     The body says which part failed (``{"status": ..., "database": ..., "cache": ...}``), nothing
     more: no version, no host name, no error text.
     """
-    parts = {"database": "ok" if _database_answers() else "unavailable"}
+    parts = {"database": "ok" if database_answers() else "unavailable"}
     parts["cache"] = "ok" if _cache_answers() else "unavailable"
     if parts["database"] != "ok":
         status, code = "down", 503
@@ -36,17 +37,6 @@ def healthz(request):
     else:
         status, code = "ok", 200
     return JsonResponse({"status": status, **parts}, status=code)
-
-
-def _database_answers():
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # whatever the driver raises, the answer is the same
-        logger.warning("Health check: the database does not answer", exc_info=True)
-        return False
-    return True
 
 
 def _cache_answers():

@@ -266,12 +266,14 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Counters kept in the cache (password-reset limits) start from zero in every test."""
-    from django.core.cache import cache
+    """Page copies and counters kept in the caches (password-reset limits) start from zero in every test."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -12,12 +12,13 @@ HOST = "127.0.0.1"
 
 
 class RawClient:
-    def __init__(self, port, cookies=None):
+    def __init__(self, port, cookies=None, timeout=30):
         self.port = port
         self.cookies = dict(cookies or {})
+        self.timeout = timeout
 
     def request(self, method, path, data=None):
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
         headers = {"Host": f"{HOST}:{self.port}"}
         body = None
         if data is not None:

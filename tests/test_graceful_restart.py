@@ -23,15 +23,20 @@ def test_sigterm_finishes_the_requests_in_flight(tmp_path):
     answers = []
 
     def slow_request():
-        answers.append(RawClient(server.port).get("/slow/2500"))
+        answers.append(RawClient(server.port).get("/slow/4000"))
 
     clients = [threading.Thread(target=slow_request) for _ in range(3)]
     try:
         for client in clients:
             client.start()
-        time.sleep(0.8)  # the three requests are being served
+        time.sleep(1.5)  # the three requests are being served
         stopped_at = time.monotonic()
         server.terminate()
+        time.sleep(0.5)
+        try:
+            late = RawClient(server.port, timeout=3).get("/healthz")
+        except OSError as error:
+            late = error
         for client in clients:
             client.join(timeout=30)
         exit_code = server.process.wait(timeout=30)
@@ -39,8 +44,8 @@ def test_sigterm_finishes_the_requests_in_flight(tmp_path):
     finally:
         server.stop()
 
-    assert [(status, body) for status, _headers, body in answers] == [(200, b"done after 2500 ms")] * 3
+    assert [(status, body) for status, _headers, body in answers] == [(200, b"done after 4000 ms")] * 3
     assert exit_code == 0, server.log()[-2000:]
-    assert 1.0 < stopped_after < 10, stopped_after  # it waited for them, and no longer
-    with pytest.raises(OSError):
-        RawClient(server.port).get("/healthz")  # gone: refused, not half-served
+    assert 2.0 < stopped_after < 12, stopped_after  # it waited for them, and no longer
+    # A request that arrives while the server drains is not taken (the proxy sends it elsewhere).
+    assert isinstance(late, OSError), late

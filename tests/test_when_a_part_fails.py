@@ -211,7 +211,7 @@ def test_a_database_restart_under_load_costs_seconds_of_503_and_nothing_else(sit
             time.sleep(3)
             cluster.start()
             up_at = time.monotonic()
-            time.sleep(4)
+            time.sleep(6)
             stop.set()
             for thread in threads:
                 thread.join(timeout=30)
@@ -229,11 +229,11 @@ def test_a_database_restart_under_load_costs_seconds_of_503_and_nothing_else(sit
     for _at, _status, body, headers in unavailable:
         assert b"Service momentan\xc3\xa9ment indisponible" in body and b"Traceback" not in body
         assert headers["Retry-After"] == "10"
-    assert all(at >= down_at - 1 for at, *_rest in unavailable)
-    # Back by itself within seconds: every answer of the last two seconds is a page.
+    assert all(at >= down_at - 2 for at, *_rest in unavailable)  # while it was stopping, not before
+    # Back by itself within seconds: pages again soon after, and nothing else in the last seconds.
     first_page_after = min(at for at, status, *_rest in answers if status == 200 and at > up_at)
-    assert first_page_after - up_at < 3
-    assert {status for at, status, *_rest in answers if at > up_at + 2} == {200}
+    assert first_page_after - up_at < 5
+    assert {status for at, status, *_rest in answers if at > up_at + 4} == {200}
     assert workers_after == workers_before  # no app server was restarted
     # One report of the outage per worker and minute, not a traceback per request.
     assert 1 <= log.count("Database unavailable") <= 2, log[-3000:]

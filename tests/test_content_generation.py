@@ -1,0 +1,62 @@
+"""The page cache's content generation never goes backwards: not after a change, not after a
+restore from an old backup, not after the database is created again (sitewide/generation.py)."""
+
+import importlib
+import time
+
+from django.apps import apps as django_apps
+from django.db import connection
+
+from sitewide import generation
+from sitewide.models import ContentGeneration
+
+
+class SchemaEditor:
+    """What the migration's functions use of a schema editor (SQLite's cannot open inside a test)."""
+
+    connection = connection
+
+    @staticmethod
+    def execute(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def set_back_to(value):
+    """As a restore of a backup made when the generation was ``value``."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(%s, %s)", [generation.SEQUENCE, value])
+    else:
+        ContentGeneration.objects.update_or_create(pk=generation.ROW, defaults={"value": value})
+
+
+def test_each_change_raises_it(db):
+    before = generation.current()
+    assert generation.advance() > before
+    assert generation.current() > before
+
+
+def test_it_starts_above_any_value_an_earlier_database_used(db):
+    # Microseconds since the epoch when the database was created: more than any counter before.
+    assert generation.current() > 1_700_000_000 * 1_000_000
+
+
+def test_after_a_restore_it_starts_above_the_time_of_the_restore(db):
+    used_before_the_restore = generation.advance()
+    set_back_to(42)
+    assert generation.current() == 42  # what the restored database holds
+    restored_at = time.time_ns() // 1000
+    assert generation.advance_past_now() >= restored_at
+    assert generation.current() > used_before_the_restore
+
+
+def test_a_database_created_again_starts_above_the_old_values(db):
+    """The migration's start (a sequence or a row) after the generation was lost."""
+    used = generation.advance()
+    migration = importlib.import_module("sitewide.migrations.0002_content_generation")
+    editor = SchemaEditor()
+    migration.drop_generation(django_apps, editor)
+    ContentGeneration.objects.all().delete()
+    migration.create_generation(django_apps, editor)
+    assert generation.current() > used
