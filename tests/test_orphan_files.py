@@ -15,7 +15,8 @@ from documents import orphans
 from documents.library import ensure_library
 from documents.models import DocumentKind, LibraryDocument
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Emptied after the test: the pages the migrations made are put back (serialized_rollback).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class Rollback(Exception):
