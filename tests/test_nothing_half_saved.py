@@ -14,15 +14,14 @@ import pytest
 from django.core import mail
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
-from wagtail.models import Page, PageLogEntry, Revision, Workflow
+from wagtail.models import Page, PageLogEntry, Revision
 
 from documents.models import AccessRequest
 from workinggroups.models import BoardDecision, DecisionStatus
-from workinggroups.workflow import WORKFLOW_NAME
 
 from .admin_forms import edit_form_data, post_edit
 from .factories import MeetingReportPageFactory, RecommendationPageFactory, make_minutes
-from .workflow_helpers import act
+from .workflow_helpers import act, report_awaiting_the_board
 
 pytestmark = pytest.mark.usefixtures("shared_world")
 
@@ -169,12 +168,7 @@ def test_a_page_revision_is_saved_whole_or_not_at_all(group_a, editor, as_user):
 
 
 def test_the_boards_approval_publishes_whole_or_not_at_all(group_a, editor, board_member, as_user):
-    report = MeetingReportPageFactory(
-        parent=group_a, title="Réunion de décembre", slug="decembre", live=False
-    )
-    report.save_revision(user=editor)
-    Workflow.objects.get(name=WORKFLOW_NAME).start(report, editor)
-    report.current_workflow_task_state.approve(user=group_a.facilitator)
+    report = report_awaiting_the_board(group_a, editor, title="Réunion de décembre")
     client = as_user(board_member)
     task_state = Page.objects.get(pk=report.pk).current_workflow_task_state
 

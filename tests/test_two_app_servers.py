@@ -14,14 +14,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
-from wagtail.models import Workflow
 
 from workinggroups.models import BoardDecision, DecisionStatus
-from workinggroups.workflow import WORKFLOW_NAME
 
-from .factories import PASSWORD, MeetingReportPageFactory, RecommendationPageFactory, make_working_group
+from .factories import PASSWORD, RecommendationPageFactory, make_working_group
 from .http_client import RawClient
 from .servers import Gunicorn, collect_static, free_ports, server_env
+from .workflow_helpers import report_awaiting_the_board
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,12 +90,7 @@ def test_a_login_on_one_server_is_valid_on_the_other(site, servers):
 
 def test_what_the_board_publishes_on_one_server_the_other_shows_at_once(site, board_member, editor, servers):
     port_a, port_b = servers
-    report = MeetingReportPageFactory(
-        parent=site, title="Compte rendu de décembre", slug="decembre", live=False
-    )
-    report.save_revision(user=editor)
-    Workflow.objects.get(name=WORKFLOW_NAME).start(report, editor)
-    report.current_workflow_task_state.approve(user=site.facilitator)
+    report = report_awaiting_the_board(site, editor)
 
     reader = RawClient(port_b)
     reader.log_in(site.people[0].username, PASSWORD)

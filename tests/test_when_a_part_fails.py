@@ -18,11 +18,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
-from wagtail.models import Workflow
 
-from workinggroups.workflow import WORKFLOW_NAME
-
-from .factories import PASSWORD, MeetingReportPageFactory, make_minutes, make_working_group
+from .factories import PASSWORD, make_minutes, make_working_group
 from .http_client import RawClient
 from .servers import (
     Gunicorn,
@@ -34,6 +31,7 @@ from .servers import (
     require,
     server_env,
 )
+from .workflow_helpers import report_awaiting_the_board
 
 pytestmark = [
     pytest.mark.skipif(
@@ -65,13 +63,7 @@ def site(home, programme, board_member, editor, tmp_path):
     minutes.file.open("rb")
     on_disk.write_bytes(minutes.file.read())
     group.minutes, group.minutes_bytes = minutes, on_disk.read_bytes()
-    report = MeetingReportPageFactory(
-        parent=group, title="Compte rendu de décembre", slug="decembre", live=False
-    )
-    report.save_revision(user=editor)
-    Workflow.objects.get(name=WORKFLOW_NAME).start(report, editor)
-    report.current_workflow_task_state.approve(user=group.facilitator)
-    group.pending_report = report
+    group.pending_report = report_awaiting_the_board(group, editor)
     return group
 
 

@@ -2,12 +2,14 @@
 
 from django.core import mail
 from django.utils.text import slugify
-from wagtail.models import Page, TaskState
+from wagtail.models import Page, TaskState, Workflow
 from wagtail.test.utils.form_data import rich_text
 
 from workinggroups.models import MeetingReportPage
+from workinggroups.workflow import WORKFLOW_NAME
 
 from .admin_forms import create_form_data, edit_form_data, error_text, post_edit
+from .factories import MeetingReportPageFactory
 
 
 def draft_report_in_admin(client, group, title="Compte rendu de la réunion de mars", submit=True):
@@ -24,6 +26,15 @@ def draft_report_in_admin(client, group, title="Compte rendu de la réunion de m
     response = client.post(url, data)
     assert response.status_code == 302, error_text(response)[:3000]
     return MeetingReportPage.objects.child_of(group).get(title=title)
+
+
+def report_awaiting_the_board(group, editor, title="Compte rendu de décembre", slug="decembre"):
+    """A meeting report an editor submitted and the group's facilitator approved: the board's turn."""
+    report = MeetingReportPageFactory(parent=group, title=title, slug=slug, live=False)
+    report.save_revision(user=editor)
+    Workflow.objects.get(name=WORKFLOW_NAME).start(report, editor)
+    report.current_workflow_task_state.approve(user=group.facilitator)
+    return report
 
 
 def submit_for_moderation(client, page):
