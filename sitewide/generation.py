@@ -49,19 +49,21 @@ def current():
             cursor.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608 - a constant name
             return cursor.fetchone()[0]
     value = ContentGeneration.objects.filter(pk=ROW).values_list("value", flat=True).first()
-    return value if value is not None else advance()
+    if value is None:  # the row was lost (a flushed database): start again above the old values
+        advance()
+        return current()
+    return value
 
 
 def advance():
-    """Raise the generation; return the new value."""
+    """Raise the generation (one statement: it runs on every change to content)."""
     if _postgresql():
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(%s)", [SEQUENCE])
-            return cursor.fetchone()[0]
+        return
     rows = ContentGeneration.objects.filter(pk=ROW)
     if not rows.update(value=Greatest(F("value") + 1, Value(_now_microseconds()))):
         ContentGeneration.objects.get_or_create(pk=ROW, defaults={"value": _now_microseconds()})
-    return rows.values_list("value", flat=True).get()
 
 
 def advance_past_now():
@@ -73,4 +75,5 @@ def advance_past_now():
                 [SEQUENCE, _now_microseconds()],
             )
             return cursor.fetchone()[0]
-    return advance()
+    advance()
+    return current()
