@@ -15,6 +15,7 @@ from wagtail.users.models import UserProfile
 
 from home.models import HomePage
 from languages.formats import human_size
+from workinggroups.models import BoardDecision, DecisionStatus
 
 from .conftest import _group, rolled_back, world_entry
 from .factories import (
@@ -102,6 +103,11 @@ def _build_site(home):
     )
     recommendation.save_revision().publish()
     member = UserFactory(username="reader")
+    # Amended by the board: the page then shows what changed, with its labels in each language.
+    decision = BoardDecision.objects.get(recommendation=recommendation)
+    decision.change_status(DecisionStatus.UNDER_ANALYSIS, member)
+    decision.amended_text, decision.reasoning = "Alpha, amended.", "Clearer."
+    decision.change_status(DecisionStatus.AMENDED, member)
     return {
         "programme": programme,
         "group": group,

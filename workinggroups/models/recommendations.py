@@ -8,9 +8,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..choices import RICH_TEXT_FEATURES
+from ..choices import RICH_TEXT_FEATURES, DecisionStatus
 from ..forms import RecommendationPageForm
 from ..search_text import SearchResultText
+from ..textdiff import word_diff
 from ..tree import ancestor_of_type
 from .decisions import BoardDecision
 
@@ -61,7 +62,12 @@ class RecommendationPage(SearchResultText, Page):
         context["programme"] = ancestor_of_type(self, "workinggroups.ProgrammePage")
         decision = BoardDecision.objects.filter(recommendation=self).first()
         context["decision"] = decision
-        context["decision_history"] = (
-            list(decision.history.select_related("changed_by")) if decision is not None else []
-        )
+        history = list(decision.history.select_related("changed_by")) if decision is not None else []
+        context["decision_history"] = history
+        if decision is not None and decision.amended_text.strip():
+            # The group's text against the board's: what a member asks first about an amendment.
+            context["comparison"] = word_diff(self.text, decision.amended_text)
+            context["amendment"] = next(
+                (change for change in reversed(history) if change.to_status == DecisionStatus.AMENDED), None
+            )
         return context
