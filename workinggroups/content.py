@@ -9,6 +9,7 @@ CHANGES_WHAT_MEMBERS_SEE = (
     "workinggroups.workinggroupmembership",  # the members listed on a group's page
     "workinggroups.meetingreportpagetag",  # a report's tags, and the tag filters
     "workinggroups.recommendationpagetag",  # a recommendation's tags, and the tag filters
+    "workinggroups.recommendationsource",  # where a recommendation came from, on both pages
     # The workflow's facilitator task: no member page shows it, but an administrator changes it
     # rarely, so a new generation then costs nothing (like Wagtail's workflow tables).
     "workinggroups.facilitatorapprovaltask",

@@ -7,9 +7,21 @@ with no circle between the page modules.
 """
 
 from django.apps import apps
+from wagtail.models import Page
 
 
 def ancestor_of_type(page, model_label):
     """The nearest ancestor of ``page`` of the model ``model_label`` ("app.Model"), or None: one query."""
     model = apps.get_model(model_label)
     return model.objects.ancestor_of(page).order_by("-depth").first()
+
+
+def attach_working_groups(pages):
+    """Set ``page.working_group`` on reports and recommendations with one query for all of them."""
+    pages = list(pages)
+    parent_paths = {page.path[: -Page.steplen] for page in pages}
+    groups = apps.get_model("workinggroups.WorkingGroupPage").objects.filter(path__in=parent_paths)
+    by_path = {group.path: group for group in groups}
+    for page in pages:
+        page.working_group = by_path.get(page.path[: -Page.steplen])
+    return pages

@@ -12,6 +12,7 @@ from languages.formats import accentless_key
 from privacy.rules import visible_pages
 
 from ..people import summarise_memberships
+from ..tree import attach_working_groups  # noqa: F401 - where the pages and search import it from
 from .decisions import (
     AFTER_THE_ASSEMBLY,
     BOARD_POSITIONS,
@@ -19,20 +20,9 @@ from .decisions import (
     board_position_filter,
     board_position_of,
 )
-from .groups import WorkingGroupMembership, WorkingGroupPage
+from .groups import WorkingGroupMembership
 from .recommendations import RecommendationPage, RecommendationPageTag
 from .reports import MeetingReportPage, MeetingReportPageTag
-
-
-def attach_working_groups(pages):
-    """Set ``page.working_group`` on reports and recommendations with one query for all of them."""
-
-    pages = list(pages)
-    parent_paths = {page.path[: -Page.steplen] for page in pages}
-    groups = {group.path: group for group in WorkingGroupPage.objects.filter(path__in=parent_paths)}
-    for page in pages:
-        page.working_group = groups.get(page.path[: -Page.steplen])
-    return pages
 
 
 def groups_with_people(request, groups):

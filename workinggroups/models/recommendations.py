@@ -3,17 +3,20 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from privacy.rules import visible_pages
 
 from ..choices import RICH_TEXT_FEATURES, DecisionStatus
 from ..forms import RecommendationPageForm
 from ..search_text import SearchResultText
 from ..textdiff import word_diff
-from ..tree import ancestor_of_type
+from ..tree import ancestor_of_type, attach_working_groups
 from .decisions import BoardDecision
+from .reports import MeetingReportPage
 
 
 class RecommendationPageTag(TaggedItemBase):
@@ -38,6 +41,12 @@ class RecommendationPage(SearchResultText, Page):
         FieldPanel("text"),
         FieldPanel("rationale"),
         FieldPanel("tags"),
+        InlinePanel(
+            "sources",
+            heading=_("D'où elle vient"),
+            label=_("compte rendu, audition ou visite"),
+            help_text=_("Les réunions, auditions et visites dont la recommandation est issue."),
+        ),
     ]
     base_form_class = RecommendationPageForm
 
@@ -62,6 +71,12 @@ class RecommendationPage(SearchResultText, Page):
         context["programme"] = ancestor_of_type(self, "workinggroups.ProgrammePage")
         decision = BoardDecision.objects.filter(recommendation=self).first()
         context["decision"] = decision
+        # Where it came from, as far as the reader may see (a report of a private group stays unnamed).
+        context["sources"] = attach_working_groups(
+            visible_pages(request, MeetingReportPage.objects.filter(fed_recommendations__recommendation=self))
+            .distinct()
+            .order_by("date", "pk")
+        )
         history = list(decision.history.select_related("changed_by")) if decision is not None else []
         context["decision_history"] = history
         if decision is not None and decision.amended_text.strip():
@@ -71,3 +86,24 @@ class RecommendationPage(SearchResultText, Page):
                 (change for change in reversed(history) if change.to_status == DecisionStatus.AMENDED), None
             )
         return context
+
+
+class RecommendationSource(Orderable):
+    """A meeting report, hearing or visit a recommendation came from: shown on both pages."""
+
+    recommendation = ParentalKey(RecommendationPage, on_delete=models.CASCADE, related_name="sources")
+    report = models.ForeignKey(
+        "workinggroups.MeetingReportPage",
+        verbose_name=_("compte rendu"),
+        on_delete=models.CASCADE,
+        related_name="fed_recommendations",
+    )
+
+    panels = [PageChooserPanel("report", page_type="workinggroups.MeetingReportPage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("origine de la recommandation")
+        verbose_name_plural = _("origines de la recommandation")
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "report"], name="unique_recommendation_source")
+        ]

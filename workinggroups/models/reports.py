@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +12,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, TabbedIn
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+
+from privacy.rules import visible_pages
 
 from ..choices import RICH_TEXT_FEATURES, MeetingKind
 from ..forms import MeetingReportPageForm
@@ -125,4 +128,12 @@ class MeetingReportPage(SearchResultText, Page):
         context["programme"] = ancestor_of_type(self, "workinggroups.ProgrammePage")
         context["attendee_list"] = sorted(self.attendees.all(), key=person_sort_key)
         context["guest_list"] = [line.strip() for line in self.guests.splitlines() if line.strip()]
+        # The recommendations this meeting fed (recommendations.py names the link), as far as the
+        # reader may see them.
+        recommendations = apps.get_model("workinggroups.RecommendationPage").objects.filter(
+            sources__report=self
+        )
+        context["fed_recommendations"] = list(
+            visible_pages(request, recommendations).distinct().order_by("number", "pk")
+        )
         return context
