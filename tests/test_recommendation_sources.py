@@ -89,3 +89,20 @@ def test_an_editor_chooses_the_sources_in_the_admin(group_a, editor, as_user):
     assert response.status_code == 302, error_text(response)[:2000]
     draft = RecommendationPage.objects.get(pk=recommendation.pk).get_latest_revision_as_object()
     assert [source.report_id for source in draft.sources.all()] == [report.pk]
+
+
+def test_the_same_report_chosen_twice_is_a_clear_error(group_a, editor, as_user):
+    report = published(MeetingReportPageFactory(parent=group_a, title="Réunion d'avril"))
+    recommendation = published(RecommendationPageFactory(parent=group_a, number=11, title="Un double"))
+    client = as_user(editor)
+    data = edit_form_data(client, recommendation)
+    add_inline_row(data, "sources", report=report.pk)
+    add_inline_row(data, "sources", report=report.pk)
+    response = post_edit(client, recommendation, data, None)
+    assert response.status_code == 200  # the form again, nothing saved
+    text = error_text(response)
+    assert "Corrigez les valeurs en double" in text  # on the repeated row, with the form kept
+    assert (
+        RecommendationPage.objects.get(pk=recommendation.pk).get_latest_revision_as_object().sources.count()
+        == 0
+    )
