@@ -172,6 +172,18 @@ class TestTheLoadedDemo:
         for title in ("Le comité éthique", "La représentation de Smart", "Les outils informatiques"):
             assert title in programme
 
+    def test_each_recommendation_says_where_it_came_from(self, demo, client):
+        for recommendation in RecommendationPage.objects.live():
+            kinds = sorted(source.report.kind for source in recommendation.sources.all())
+            assert kinds in (["monthly"], ["hearing", "monthly"], ["monthly", "visit"]), recommendation.number
+            assert all(
+                source.report.get_parent().pk == recommendation.get_parent().pk
+                for source in recommendation.sources.all()
+            )
+        client.login(username="membre", password=CLASS_PASSWORD)
+        hearing = MeetingReportPage.objects.live().filter(kind="hearing").first()
+        assert "Recommandations issues de cette réunion" in client.get(hearing.url).content.decode()
+
     def test_demo_has_reports_waiting_at_each_step_and_one_sent_back(self, demo):
         states = WorkflowState.objects.select_related("current_task_state__task")
         in_progress = [

@@ -4,8 +4,7 @@ shown on the recommendation and on each report, as far as the reader may see the
 import pytest
 from wagtail.models import PageViewRestriction
 
-from workinggroups.models import RecommendationPage
-from workinggroups.models.recommendations import RecommendationSource
+from workinggroups.models import RecommendationPage, RecommendationSource
 
 from .admin_forms import add_inline_row, edit_form_data, error_text, post_edit
 from .factories import MeetingReportPageFactory, RecommendationPageFactory, make_working_group

@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from home.models import HomePage
-from workinggroups.choices import MembershipRole
+from workinggroups.choices import MeetingKind, MembershipRole
 from workinggroups.models import (
     MeetingReportPage,
     ProgrammePage,
     RecommendationPage,
+    RecommendationSource,
     WorkingGroupMembership,
     WorkingGroupPage,
 )
@@ -165,17 +166,25 @@ class DemoLoader:
                 ],
             ]
             self._publish_under(programme, group)
-        for index, meeting in enumerate(all_meetings(data, self.data.monthly)):
+        reports = [
             self._meeting(
                 group, meeting, attendees=[facilitator, liaison, *members], index=index, uploader=facilitator
             )
-        for recommendation in data.recommendations:
-            self._recommendation(group, recommendation)
+            for index, meeting in enumerate(all_meetings(data, self.data.monthly))
+        ]
+        # Where each recommendation came from: one of the group's hearings or visits in turn, and
+        # the last monthly meeting, where the group validated its recommendations.
+        heard = [report for report in reports if report.kind != MeetingKind.MONTHLY]
+        last_meeting = [report for report in reports if report.kind == MeetingKind.MONTHLY][-1:]
+        for index, recommendation in enumerate(data.recommendations):
+            sources = ([heard[index % len(heard)]] if heard else []) + last_meeting
+            self._recommendation(group, recommendation, sources)
 
     def _meeting(self, group, data, attendees, index, uploader):
         slug = slugify(f"{data.date.isoformat()}-{data.title}")[:80]
-        if self._child(group, MeetingReportPage, slug) is not None:
-            return
+        existing = self._child(group, MeetingReportPage, slug)
+        if existing is not None:
+            return existing
         report = MeetingReportPage(
             title=data.title,
             slug=slug,
@@ -192,8 +201,9 @@ class DemoLoader:
         report.minutes = minutes_for_meeting(group, data, uploader, self.data.minutes)
         self.result.count("procès-verbaux")
         self._publish_under(group, report)
+        return report
 
-    def _recommendation(self, group, data):
+    def _recommendation(self, group, data, sources):
         slug = f"recommandation-{data.number}"
         if self._child(group, RecommendationPage, slug) is not None:
             return
@@ -201,6 +211,7 @@ class DemoLoader:
             title=data.title, slug=slug, number=data.number, text=data.text, rationale=data.rationale
         )
         recommendation.tags.add(*data.tags)
+        recommendation.sources = [RecommendationSource(report=report) for report in sources]
         self._publish_under(group, recommendation)
 
 

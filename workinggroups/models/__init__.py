@@ -2,7 +2,7 @@ from ..choices import DecisionStatus
 from .decisions import BoardDecision, BoardDecisionHistory
 from .groups import WorkingGroupMembership, WorkingGroupPage
 from .programme import ProgrammePage
-from .recommendations import RecommendationPage, RecommendationPageTag
+from .recommendations import RecommendationPage, RecommendationPageTag, RecommendationSource
 from .reports import MeetingReportPage, MeetingReportPageTag
 from .tasks import FacilitatorApprovalTask
 
@@ -16,6 +16,7 @@ __all__ = [
     "ProgrammePage",
     "RecommendationPage",
     "RecommendationPageTag",
+    "RecommendationSource",
     "WorkingGroupMembership",
     "WorkingGroupPage",
 ]
