@@ -3,6 +3,7 @@ word, marked for eyes (underlined, struck through), for screen readers (said in 
 (the amended text is the board's typing, escaped)."""
 
 import pytest
+from wagtail.users.models import UserProfile
 
 from workinggroups.models import BoardDecision, DecisionStatus
 from workinggroups.textdiff import changed, rich_text_paragraphs, word_diff
@@ -63,9 +64,10 @@ def test_a_member_sees_what_the_board_changed_with_who_and_when(amended, member,
     html = as_user(member).get(amended.url).content.decode()
     comparison = html[html.index('class="comparison"') :]
     comparison = comparison[: comparison.index("</div>")]
+    said = '<span class="visually-hidden" lang="fr">'  # in the reader's language
     hidden = '<span class="visually-hidden">'
-    assert f"<del>{hidden}[retiré : </span>permanent.{hidden}]</span></del>" in comparison
-    assert f"<ins>{hidden}[ajouté : </span>indépendant &lt;script&gt;alert(1)&lt;/script&gt;." in comparison
+    assert f"<del>{said}[retiré : </span>permanent.{hidden}]</span></del>" in comparison
+    assert f"<ins>{said}[ajouté : </span>indépendant &lt;script&gt;alert(1)&lt;/script&gt;." in comparison
     assert "<script>" not in comparison  # the board's typing is text
     assert "Créer un comité éthique" in comparison
     assert "soulignés" in html and "barrés" in html  # the legend says how changes are shown
@@ -78,3 +80,14 @@ def test_no_comparison_before_the_board_amends(group_a, member, as_user):
     page.save_revision().publish()
     html = as_user(member).get(page.url).content.decode()
     assert 'class="comparison"' not in html and "Ce que le Conseil a changé" not in html
+
+
+def test_the_marks_are_said_in_the_readers_language_the_words_in_the_contents(amended, member, as_user):
+    profile = UserProfile.get_for_user(member)
+    profile.preferred_language = "en"
+    profile.save()
+    html = as_user(member).get(amended.url).content.decode()
+    comparison = html[html.index('class="comparison"') :]
+    assert 'lang="fr"' in comparison[: comparison.index(">")]  # the group's words
+    assert '<del><span class="visually-hidden" lang="en">[removed: </span>permanent.' in comparison
+    assert "What the board changed in the group" in html
