@@ -15,9 +15,9 @@ class DocumentsConfig(AppConfig):
             orphans,
             signals,  # noqa: F401 - connects the library and download-log handlers
         )
-
-        orphans.connect()
         from .comparison import LibraryDocumentComparison
         from .models import LibraryDocument
+
+        orphans.connect()
 
         register_comparison_class(ForeignKey, to=LibraryDocument, comparison_class=LibraryDocumentComparison)

@@ -18,6 +18,8 @@ from django.db.transaction import TransactionManagementError
 from .outages import Outage
 
 DATABASE_OUTAGE = Outage("Database", retry_after=0)
+#: What Django raises on a connection refused, lost or closed by the server.
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 def database_unavailable(exception):
@@ -29,7 +31,7 @@ def database_unavailable(exception):
     """
     if isinstance(exception, TransactionManagementError):
         exception = exception.__cause__
-    return isinstance(exception, (OperationalError, InterfaceError))
+    return isinstance(exception, CONNECTION_ERRORS)
 
 
 def database_answers():

@@ -9,14 +9,16 @@ failing the connection at each statement of an upload). This backend raises that
 so that the request fails as a whole and the person gets the "try again" page.
 """
 
-from django.db import InterfaceError, OperationalError
+from django.db import OperationalError
 from django.db.transaction import TransactionManagementError
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import TaskResultStatus
 
+from .database import CONNECTION_ERRORS
+
+#: As django-tasks records them: the connection errors, and a transaction one of them broke.
 DATABASE_FAILURES = {
-    f"{error.__module__}.{error.__qualname__}"
-    for error in (OperationalError, InterfaceError, TransactionManagementError)
+    f"{error.__module__}.{error.__qualname__}" for error in (*CONNECTION_ERRORS, TransactionManagementError)
 }
 
 

@@ -6,10 +6,12 @@ real Redis stopped, hung and restarted under gunicorn are in tests/test_when_a_p
 """
 
 import logging
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.cache import caches
+from django.db import OperationalError
 from django.test import Client
 
 from resilience.cache import FailOpenRedisCache
@@ -106,3 +108,35 @@ def test_the_password_reset_limit_fails_closed(unreachable_redis, settings, memb
 def test_the_password_reset_form_sends_when_the_limits_answer(member):
     response = Client().post("/mot-de-passe/oublie/", {"email": member.email})
     assert response.status_code == 302 and len(mail.outbox) == 1
+
+
+def test_any_error_while_the_database_does_not_answer_is_the_try_again_page(rf):
+    """Django's constraint checks turn a lost connection into a ValidationError: the probe decides."""
+    from django.core.exceptions import ValidationError
+
+    from intranet.errors import server_error
+
+    def raised(error, answers):
+        try:
+            raise error
+        except type(error):
+            with mock.patch("intranet.errors.database_answers", return_value=answers):
+                return server_error(rf.get("/"))
+
+    lost = raised(ValidationError("unique_in_progress_workflow"), answers=False)
+    assert lost.status_code == 503 and lost["Retry-After"] == "10"
+    assert "Service momentanément indisponible" in lost.content.decode()
+    assert raised(ValidationError("a real bug"), answers=True).status_code == 500
+
+
+def test_the_end_of_a_database_outage_is_reported_by_the_next_page(member, as_user, caplog):
+    from resilience.database import DATABASE_OUTAGE
+
+    caplog.set_level(logging.WARNING, logger="resilience.outages")
+    DATABASE_OUTAGE.failed(OperationalError("the server closed the connection"))
+    try:
+        assert as_user(member).get("/").status_code == 200
+        assert not DATABASE_OUTAGE.down
+        assert [r.getMessage() for r in caplog.records][-1].startswith("Database available again after")
+    finally:
+        DATABASE_OUTAGE.succeeded()
