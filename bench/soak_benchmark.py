@@ -85,8 +85,10 @@ class Moderation(threading.Thread):
             client = RawClient(self.port, self.cookies)
             url = f"/admin/workinggroups/boarddecision/edit/{pk}/"
             status = client.get(url)[0]
-            data = {"status": "under_analysis", "amended_text": "", "reasoning": "", "assembly_date": ""}
-            data.update({"assembly_outcome": "", "note": "Mise à l'étude (soak)"})
+            data = {"position": "under_analysis", "amended_text": "", "reasoning": "", "merged_into": ""}
+            data.update({"position_note": "Mise à l'étude (soak)", "assembly_outcome": "pending"})
+            data.update({"assembly_date": "", "assembly_note": "", "follow_up": "not_started"})
+            data["progress"] = "0"
             answer = client.post(url, data)[0] if status == 200 else status
             if answer == 302:
                 self.done += 1
@@ -103,13 +105,13 @@ def main():
     from django.core.management import call_command
     from django.db import connections
 
-    from workinggroups.models import BoardDecision, DecisionStatus
+    from workinggroups.models import BoardDecision, BoardPosition
 
     ensure_full_size_data()
     call_command("collectstatic", interactive=False, verbosity=0)
     people, targets = pick_targets()
     decisions = list(
-        BoardDecision.objects.filter(status=DecisionStatus.RECEIVED).values_list("pk", flat=True)[:200]
+        BoardDecision.objects.filter(position=BoardPosition.RECEIVED).values_list("pk", flat=True)[:200]
     )
     import redis
 

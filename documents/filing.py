@@ -18,7 +18,6 @@ a shell. Forms only show the same messages earlier.
 """
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,6 +27,7 @@ from wagtail.log_actions import log
 from wagtail.models import Collection, CollectionViewRestriction, Revision
 
 from workinggroups.models import MeetingReportPage, WorkingGroupPage
+from workinggroups.people import is_board
 
 from .choices import DocumentKind
 
@@ -62,13 +62,6 @@ def covering_paths(path):
     """``path`` and the tree paths of each of its ancestors (tree paths grow by Collection.steplen)."""
     step = Collection.steplen
     return [path[:end] for end in range(step, len(path) + 1, step)]
-
-
-def is_board(user):
-    """The board (or a superuser): the only people who may lift a restriction."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.groups.filter(name=settings.BOARD_GROUP_NAME).exists()
 
 
 class Cover:

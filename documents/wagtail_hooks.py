@@ -24,7 +24,7 @@ from privacy.modeladmin import (
     RelatedFilterWithoutEmpty,
     with_context,
 )
-from workinggroups.choices import MembershipRole
+from workinggroups.people import is_facilitator
 
 from .access import openable_documents
 from .admin_views import release_view
@@ -34,11 +34,6 @@ from .library import library_managed_paths, minutes_collection_problem
 from .minutes_chooser import viewset as minutes_chooser_viewset
 from .models import AccessRequest, DownloadLogEntry, LibraryDocument, MinutesCollection
 from .notifications import notify_decision
-
-
-def is_facilitator(user):
-    return user.working_group_memberships.filter(role=MembershipRole.FACILITATOR).exists()
-
 
 # Access requests
 

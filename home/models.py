@@ -6,7 +6,7 @@ from wagtail.search import index
 
 from privacy.rules import visible_pages
 from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage
-from workinggroups.models.listings import attach_working_groups, decision_counts
+from workinggroups.models.listings import FACT_PARAMETERS, attach_working_groups, fact_counts
 from workinggroups.search_text import SearchResultText
 
 
@@ -37,10 +37,16 @@ class HomePage(SearchResultText, Page):
         )
         recommendations = visible_pages(request, RecommendationPage.objects.descendant_of(self))
         context["recommendation_count"] = recommendations.count()
-        # Per programme, the board's positions and the assembly counted apart, each linking to the
-        # programme's tracker filtered on it.
-        context["decision_counts"] = [
-            (programme, *decision_counts(recommendations.descendant_of(programme)))
+        # Per programme, the three facts counted apart, each count linking to the programme's tracker
+        # filtered on it.
+        context["fact_counts"] = [
+            (
+                programme,
+                [
+                    (fact, FACT_PARAMETERS[fact], [row for row in rows if row[2]])
+                    for fact, rows in fact_counts(recommendations.descendant_of(programme))[0].items()
+                ],
+            )
             for programme in context["programmes"]
         ]
         return context

@@ -8,16 +8,7 @@ from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.views import IndexView
 
 from privacy.ids import parse_id
-
-#: What makes a spreadsheet read a cell as a formula (OWASP's "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    """A text cell that a spreadsheet would run as a formula, kept as text with a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from privacy.spreadsheets import neutralise_formula
 
 
 class RelatedFilterWithoutEmpty(RelatedFieldListFilter):

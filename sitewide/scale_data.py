@@ -24,7 +24,7 @@ import random
 import time
 import uuid
 from dataclasses import asdict, dataclass
-from itertools import accumulate, pairwise
+from itertools import accumulate
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -40,11 +40,17 @@ from wagtail.models import Locale, Site, Workflow
 from documents.library import collection_for_group
 from documents.models import AccessRequest, DocumentKind, DownloadLogEntry, LibraryDocument
 from documents.pdf import minimal_pdf
-from workinggroups.choices import MembershipRole, StakeholderProfile
+from workinggroups.choices import (
+    AssemblyOutcome,
+    BoardPosition,
+    Fact,
+    FollowUp,
+    MembershipRole,
+    StakeholderProfile,
+)
 from workinggroups.models import (
     BoardDecision,
     BoardDecisionHistory,
-    DecisionStatus,
     MeetingReportPage,
     MeetingReportPageTag,
     ProgrammePage,
@@ -450,43 +456,65 @@ class ScaleData:
     # Board decisions and their history
 
     def decisions(self):
+        """Each recommendation's three facts, at random but always a story the model would accept:
+        only a presentable position reaches the assembly, only an adopted one has a follow-up."""
         board_user = self.board_user()
-        statuses = list(DecisionStatus)
-        decisions = []
+        P, A, F = BoardPosition, AssemblyOutcome, FollowUp
+        positions = [p for p in P if p != P.MERGED]  # merges need a target; the demo has them
+        decisions, stories = [], []
         for group in self.working_groups():
             programme_id = group.get_parent().pk
             recommendations = RecommendationPage.objects.child_of(group).order_by("path")
             for recommendation_id in recommendations.values_list("pk", flat=True):
-                status = self.random.choice(statuses)
+                position = self.random.choice(positions)
+                outcome = (
+                    self.random.choice(list(A))
+                    if position in {P.ADOPTED, P.AMENDED, P.REJECTED}
+                    else A.PENDING
+                )
+                follow_up = (
+                    self.random.choice(list(F)) if outcome in {A.ADOPTED, A.AMENDED} else F.NOT_STARTED
+                )
+                progress = {F.NOT_STARTED: 0, F.DONE: 100}.get(follow_up, self.random.randrange(5, 96, 5))
                 decisions.append(
                     BoardDecision(
                         recommendation_id=recommendation_id,
                         working_group_id=group.pk,
                         programme_id=programme_id,
-                        status=status,
-                        position=status
-                        if status in {"adopted", "amended", "deferred", "rejected"}
-                        else "adopted",
+                        position=position,
                         reasoning=self.sentence(10),
-                        amended_text=self.sentence(12),
-                        assembly_date=datetime.date(2019, 6, 18),
-                        assembly_outcome="Approuvée par l'assemblée générale.",
+                        amended_text=self.sentence(12) if position == P.AMENDED else "",
+                        assembly_outcome=outcome,
+                        assembly_date=datetime.date(2019, 6, 18) if outcome != A.PENDING else None,
+                        assembly_note="Amendée en séance." if outcome == A.AMENDED else "",
+                        follow_up=follow_up,
+                        progress=progress,
                         updated_by=board_user,
                     )
                 )
+                steps = [
+                    (Fact.POSITION, P.RECEIVED, P.UNDER_ANALYSIS),
+                    (Fact.POSITION, P.UNDER_ANALYSIS, position),
+                ]
+                if outcome != A.PENDING:
+                    steps.append((Fact.ASSEMBLY, A.PENDING, outcome))
+                if follow_up != F.NOT_STARTED:
+                    steps.append((Fact.FOLLOW_UP, F.NOT_STARTED, follow_up))
+                stories.append(steps)
         BoardDecision.objects.bulk_create(decisions, batch_size=BATCH)
         history = []
-        for decision in decisions:
-            path = [DecisionStatus.RECEIVED, DecisionStatus.UNDER_ANALYSIS, decision.status]
-            for step, (before, after) in enumerate(pairwise(path)):
+        for decision, steps in zip(decisions, stories, strict=True):
+            for step, (fact, before, after) in enumerate(steps):
                 if before != after:
                     history.append(
                         BoardDecisionHistory(
                             decision_id=decision.pk,
+                            fact=fact,
                             changed_by=board_user,
                             from_status=before,
                             to_status=after,
                             note=self.sentence(6),
+                            progress=decision.progress if fact == Fact.FOLLOW_UP else None,
                             changed_at=timezone.make_aware(datetime.datetime(2019, 4 + step, 10, 19, 0)),
                         )
                     )

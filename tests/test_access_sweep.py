@@ -15,6 +15,7 @@ access to the admin that is not a superuser is one of the roles: ``is_staff`` op
 Bulk actions are also POSTed, and must leave the rows of the canaries a role may not see untouched.
 """
 
+import datetime
 import hashlib
 import re
 
@@ -40,7 +41,14 @@ from wagtail.models import (
 
 from documents.library import RESOURCES, collection_for_group
 from documents.models import AccessRequest, DownloadLogEntry, LibraryDocument
-from workinggroups.models import BoardDecision, BoardDecisionHistory, WorkingGroupMembership
+from workinggroups.models import (
+    AssemblyOutcome,
+    BoardDecision,
+    BoardDecisionHistory,
+    BoardPosition,
+    Fact,
+    WorkingGroupMembership,
+)
 from workinggroups.roles import editors_group
 
 from .conftest import client_for
@@ -82,10 +90,10 @@ ENTITLED = {
     "member": set(),
     "staff, not superuser": set(),
     "member of A": {"page", "revision", "document"},
-    "facilitator of A": {"page", "revision", "document", "task state", "access request"},
+    "facilitator of A": {"page", "revision", "document", "task state", "access request", "follow-up"},
     "facilitator of B": set(),
     "editor": {"page", "revision"},
-    "board": {"document", "access request", "decision", "download log"},
+    "board": {"document", "access request", "decision", "follow-up", "download log"},
 }
 #: URL parameters that name no object of group A: those patterns are out of this sweep's scope.
 OUT_OF_SCOPE = {
@@ -120,6 +128,8 @@ def kind_of(pattern, names):
     if "instance_pk" in names:
         if "boarddecision" in path:
             return "decision"
+        if "followuprecord" in path:
+            return "follow-up"
         if "accessrequest" in path:
             return "access request"
         if "downloadlogentry" in path:
@@ -211,6 +221,13 @@ def _build_restricted(group_a, group_b, programme):
     )
     recommendation = RecommendationPageFactory(parent=group_a, number=77, live=False)
     recommendation.save_revision().publish()
+    # Adopted by the assembly, so that its follow-up screen exists: the group's facilitator's and the board's.
+    decision = BoardDecision.objects.get(recommendation=recommendation)
+    decision.record(Fact.POSITION, BoardPosition.UNDER_ANALYSIS, board_member)
+    decision.record(Fact.POSITION, BoardPosition.ADOPTED, board_member)
+    decision.record(
+        Fact.ASSEMBLY, AssemblyOutcome.ADOPTED, board_member, assembly_date=datetime.date(2018, 6, 19)
+    )
     mail.outbox.clear()
     return {
         "page": private,
@@ -271,7 +288,9 @@ def value_for(name, pattern, objects):
     if name == "instance_pk":
         if "downloadlogentry" in path:
             return objects["download"].pk
-        return objects["decision"].pk if "boarddecision" in path else objects["request"].pk
+        if "boarddecision" in path or "followuprecord" in path:
+            return objects["decision"].pk
+        return objects["request"].pk
     return values.get(name)
 
 
@@ -324,7 +343,7 @@ def fingerprint():
         CollectionViewRestriction.objects.values_list("id", "collection_id", "restriction_type"),
         PageViewRestriction.objects.values_list("id", "page_id", "restriction_type"),
         AccessRequest.objects.values_list("id", "status", "expires_at"),
-        BoardDecision.objects.values_list("id", "status", "reasoning"),
+        BoardDecision.objects.values_list("id", "position", "assembly_outcome", "follow_up", "progress"),
         BoardDecisionHistory.objects.values_list("id"),
         WorkingGroupMembership.objects.values_list("id", "user_id", "role"),
         GroupPagePermission.objects.values_list("id", "group_id", "page_id", "permission_id"),

@@ -5,7 +5,7 @@ word, marked for eyes (underlined, struck through), for screen readers (said in 
 import pytest
 from wagtail.users.models import UserProfile
 
-from workinggroups.models import BoardDecision, DecisionStatus
+from workinggroups.models import BoardDecision, BoardPosition, Fact
 from workinggroups.textdiff import changed, rich_text_paragraphs, word_diff
 
 from .factories import RecommendationPageFactory
@@ -53,10 +53,14 @@ def amended(group_a, board_member):
     )
     page.save_revision().publish()
     decision = BoardDecision.objects.get(recommendation=page)
-    decision.change_status(DecisionStatus.UNDER_ANALYSIS, board_member)
-    decision.amended_text = "Créer un comité éthique indépendant <script>alert(1)</script>."
-    decision.reasoning = "L'indépendance compte plus que la durée."
-    decision.change_status(DecisionStatus.AMENDED, board_member)
+    decision.record(Fact.POSITION, BoardPosition.UNDER_ANALYSIS, board_member)
+    decision.record(
+        Fact.POSITION,
+        BoardPosition.AMENDED,
+        board_member,
+        amended_text="Créer un comité éthique indépendant <script>alert(1)</script>.",
+        reasoning="L'indépendance compte plus que la durée.",
+    )
     return page
 
 

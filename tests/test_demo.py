@@ -5,6 +5,7 @@ with an error naming the file and the key. Loading the demo takes seconds: the t
 read it share one load (``TestTheLoadedDemo``), rolled back when the class is done.
 """
 
+import datetime
 import os
 import shutil
 from io import StringIO
@@ -24,9 +25,11 @@ from sitewide.demo.data import DemoDataError, load_data
 from sitewide.demo.loader import DemoResult
 from workinggroups.choices import MembershipRole
 from workinggroups.models import (
+    AssemblyOutcome,
     BoardDecision,
     BoardDecisionHistory,
-    DecisionStatus,
+    Fact,
+    FollowUp,
     MeetingReportPage,
     ProgrammePage,
     RecommendationPage,
@@ -202,17 +205,26 @@ class TestTheLoadedDemo:
         client.login(username="animateur-representation", password=CLASS_PASSWORD)
         assert "Réunion de suivi – avril 2018" not in client.get("/admin/").content.decode()
 
-    def test_demo_board_decisions_cover_every_recommendation_and_status(self, demo):
+    def test_demo_tells_the_story_of_every_recommendation_to_the_assembly_and_after(self, demo):
+        """34 recommendations, each with the board's position of 15 May 2018; those presented with the
+        assembly's outcome of 19 June 2018; follow-up notes by the groups' facilitators afterwards."""
         decisions = BoardDecision.objects.all()
         assert decisions.count() == 34
-        assert set(decisions.values_list("status", flat=True)) == set(DecisionStatus.values)
-        for decision in decisions.exclude(status=DecisionStatus.RECEIVED):
-            assert decision.history.exists()
-        implemented = decisions.filter(status=DecisionStatus.IMPLEMENTED).first()
-        assert list(implemented.history.values_list("to_status", flat=True))[-2:] == [
-            "presented",
-            "implemented",
-        ]
+        positions = set(decisions.values_list("position", flat=True))
+        assert positions == {"adopted", "amended", "merged", "deferred", "rejected"}
+        assert set(decisions.values_list("assembly_outcome", flat=True)) == set(AssemblyOutcome.values)
+        assert set(decisions.values_list("follow_up", flat=True)) == set(FollowUp.values)
+        for decision in decisions:
+            facts = list(decision.history.values_list("fact", flat=True))
+            assert facts[:2] == [Fact.POSITION, Fact.POSITION]
+            if decision.presented_to_assembly:
+                assert decision.assembly_date == datetime.date(2018, 6, 19) and Fact.ASSEMBLY in facts
+        assert decisions.filter(position="amended").exclude(amended_text="").count() == 10
+        merged = decisions.filter(position="merged").select_related("merged_into")
+        assert {(d.recommendation.number, d.merged_into.number) for d in merged} == {(9, 5), (26, 18)}
+        notes = BoardDecisionHistory.objects.filter(fact=Fact.FOLLOW_UP).select_related("changed_by")
+        assert notes.count() >= 15 and all(n.changed_by.username.startswith("animateur-") for n in notes)
+        assert all(n.changed_at.date() > datetime.date(2018, 6, 19) for n in notes)  # after the assembly
 
     def test_demo_minutes_are_real_pdfs_linked_from_each_meeting_and_restricted(self, demo, client):
         reports = MeetingReportPage.objects.live()
@@ -257,7 +269,7 @@ def test_the_data_files_hold_four_groups_of_10_to_12_members_and_34_numbered_rec
     assert [group.slug for group in data.groups] == ["ethique", "representation", "informatique", "finances"]
     assert all(10 <= group.member_count <= 12 for group in data.groups)
     assert [rec.number for group in data.groups for rec in group.recommendations] == list(range(1, 35))
-    assert sorted(data.decisions.final_status) == list(range(1, 35))
+    assert sorted(item.number for item in data.decisions.recommendations) == list(range(1, 35))
     assert len(data.monthly) == 7
     # An HTML field written one paragraph or list item per line is stored without those breaks.
     assert "\n" not in data.programme.history and "</p><ul><li>" in data.programme.history
@@ -322,8 +334,18 @@ def drop_a_title(groups):
         ),
         (
             "moderation.yaml",
-            lambda c: c["decisions"]["final_status"]["received"].remove(17),
-            "moderation.yaml, at decisions > final_status: every recommendation, 1 to 34, needs exactly one",
+            lambda c: c["decisions"]["recommendations"].pop(16),
+            "moderation.yaml, at decisions > recommendations: every recommendation, 1 to 34, needs exactly",
+        ),
+        (
+            "moderation.yaml",
+            lambda c: c["decisions"]["recommendations"][8].pop("merged_into"),
+            "moderation.yaml, at decisions > recommendations > item 9 > merged_into: a merged recommendation",
+        ),
+        (
+            "moderation.yaml",
+            lambda c: c["decisions"]["recommendations"][0].update(assembly="adoptée"),
+            "moderation.yaml, at decisions > recommendations > item 1 > assembly: expected one of pending,",
         ),
         (
             "library.yaml",

@@ -15,7 +15,7 @@ from wagtail.users.models import UserProfile
 
 from home.models import HomePage
 from languages.formats import human_size
-from workinggroups.models import BoardDecision, DecisionStatus
+from workinggroups.models import BoardDecision, BoardPosition, Fact
 
 from .conftest import _group, rolled_back, world_entry
 from .factories import (
@@ -105,9 +105,11 @@ def _build_site(home):
     member = UserFactory(username="reader")
     # Amended by the board: the page then shows what changed, with its labels in each language.
     decision = BoardDecision.objects.get(recommendation=recommendation)
-    decision.change_status(DecisionStatus.UNDER_ANALYSIS, member)
-    decision.amended_text, decision.reasoning = "Alpha, amended.", "Clearer."
-    decision.change_status(DecisionStatus.AMENDED, member)
+    board = UserFactory(username="board-reader", is_superuser=True)
+    decision.record(Fact.POSITION, BoardPosition.UNDER_ANALYSIS, board)
+    decision.record(
+        Fact.POSITION, BoardPosition.AMENDED, board, amended_text="Alpha, amended.", reasoning="Clearer."
+    )
     return {
         "programme": programme,
         "group": group,

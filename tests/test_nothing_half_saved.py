@@ -17,7 +17,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
 
 from documents.models import AccessRequest
-from workinggroups.models import BoardDecision, DecisionStatus
+from workinggroups.models import BoardDecision, BoardPosition, Fact
 
 from .admin_forms import edit_form_data, post_edit
 from .factories import MeetingReportPageFactory, RecommendationPageFactory, make_minutes
@@ -99,21 +99,25 @@ def test_a_board_decision_is_saved_whole_or_not_at_all(group_a, board_member, as
     recommendation = RecommendationPageFactory(parent=group_a, number=3, title="Une charte", live=False)
     recommendation.save_revision().publish()
     decision = BoardDecision.objects.get(recommendation=recommendation)
-    decision.change_status(DecisionStatus.UNDER_ANALYSIS, board_member)
+    decision.record(Fact.POSITION, BoardPosition.UNDER_ANALYSIS, board_member)
     client = as_user(board_member)
     data = {
-        "status": DecisionStatus.AMENDED,
+        "position": BoardPosition.AMENDED,
         "amended_text": "La charte, amendée par le Conseil.",
         "reasoning": "Plus claire.",
+        "merged_into": "",
+        "position_note": "Relu en séance.",
+        "assembly_outcome": "pending",
         "assembly_date": "",
-        "assembly_outcome": "",
-        "note": "Relu en séance.",
+        "assembly_note": "",
+        "follow_up": "not_started",
+        "progress": "0",
     }
 
     def observe():
         stored = BoardDecision.objects.get(pk=decision.pk)
         history = list(stored.history.order_by("pk").values_list("to_status", "note"))
-        return stored.status, stored.amended_text, stored.reasoning, history
+        return stored.position, stored.amended_text, stored.reasoning, history
 
     def action():
         return client.post(f"/admin/workinggroups/boarddecision/edit/{decision.pk}/", data)

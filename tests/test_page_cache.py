@@ -15,7 +15,7 @@ from wagtail.models import Page, PageViewRestriction
 from documents.models import AccessRequest
 from sitewide.page_cache import PageCacheMiddleware
 from workinggroups.choices import MembershipRole
-from workinggroups.models import BoardDecision, DecisionStatus, WorkingGroupMembership
+from workinggroups.models import BoardDecision, BoardPosition, WorkingGroupMembership
 from workinggroups.roles import board_group
 
 from .factories import (
@@ -147,7 +147,7 @@ def unpublish_report(content):
 
 def record_decision(content):
     decision = BoardDecision.objects.get(recommendation=content["recommendation"])
-    decision.status = DecisionStatus.UNDER_ANALYSIS
+    decision.position = BoardPosition.UNDER_ANALYSIS
     decision.save()
 
 

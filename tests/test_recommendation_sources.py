@@ -39,7 +39,7 @@ def test_a_recommendation_says_where_it_came_from_and_each_report_what_it_fed(st
     hearing, visit, recommendation = story
     client = as_user(member)
     page = client.get(recommendation.url).content.decode()
-    section = page[page.index('id="sources-title"') : page.index('id="decision-title"')]
+    section = page[page.index('id="sources-title"') : page.index('id="position-title"')]
     assert section.index("Audition d&#x27;une juriste") < section.index(
         "Visite d&#x27;une coopérative"
     )  # by date

@@ -128,7 +128,11 @@ def fingerprint():
         "users": tuple(get_user_model().objects.order_by("username").values_list("username", flat=True)),
         "groups": tuple(WorkingGroupPage.objects.order_by("path").values_list("title", flat=True)),
         "reports": tuple(MeetingReportPage.objects.order_by("path").values_list("path", "title", "summary")),
-        "decisions": tuple(BoardDecision.objects.order_by("pk").values_list("status", "reasoning")),
+        "decisions": tuple(
+            BoardDecision.objects.order_by("pk").values_list(
+                "position", "assembly_outcome", "follow_up", "reasoning"
+            )
+        ),
         "document titles": tuple(LibraryDocument.objects.order_by("pk").values_list("title", flat=True)),
         "moderation": tuple(
             (path_of[object_id], task, status)

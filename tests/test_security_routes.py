@@ -9,7 +9,8 @@ from django.test import Client, RequestFactory
 
 from documents.middleware import UploadSizeLimitMiddleware
 from documents.models import AccessRequest, DownloadLogEntry
-from privacy.modeladmin import IntranetModelAdminMixin, neutralise_formula
+from privacy.modeladmin import IntranetModelAdminMixin
+from privacy.spreadsheets import neutralise_formula
 
 from .factories import MeetingReportPageFactory, StaffFactory, UserFactory, make_minutes
 

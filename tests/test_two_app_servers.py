@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
-from workinggroups.models import BoardDecision, DecisionStatus
+from workinggroups.models import BoardDecision, BoardPosition
 
 from .factories import PASSWORD, RecommendationPageFactory, make_working_group
 from .http_client import RawClient
@@ -130,12 +130,13 @@ def test_a_board_decision_recorded_on_one_server_shows_on_the_other(site, board_
     edit_url = f"/admin/workinggroups/boarddecision/edit/{decision.pk}/"
     form = body(board.get(edit_url))
     assert "csrfmiddlewaretoken" in form
-    for status, fields in [
-        (DecisionStatus.UNDER_ANALYSIS, {}),
-        (DecisionStatus.AMENDED, {"amended_text": "Charte amendée par le Conseil.", "reasoning": "Clair."}),
+    for position, fields in [
+        (BoardPosition.UNDER_ANALYSIS, {}),
+        (BoardPosition.AMENDED, {"amended_text": "Charte amendée par le Conseil.", "reasoning": "Clair."}),
     ]:
-        data = {"status": status, "amended_text": "", "reasoning": "", "assembly_date": "", "note": ""}
-        data["assembly_outcome"] = ""
+        data = {"position": position, "amended_text": "", "reasoning": "", "merged_into": ""}
+        data.update({"assembly_outcome": "pending", "assembly_date": "", "assembly_note": ""})
+        data.update({"follow_up": "not_started", "progress": "0"})
         answer = board.post(edit_url, {**data, **fields})
         assert answer[0] == 302, body(answer)[:2000]
     page = body(reader.get(recommendation.url))

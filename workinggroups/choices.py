@@ -26,20 +26,45 @@ class MeetingKind(models.TextChoices):
     VISIT = "visit", _("visite de structure")
 
 
-class DecisionStatus(models.TextChoices):
+class Fact(models.TextChoices):
+    """The three things members ask about a recommendation, each with its own history."""
+
+    POSITION = "position", _("position du Conseil")
+    ASSEMBLY = "assembly", _("assemblée générale")
+    FOLLOW_UP = "follow_up", _("suivi")
+
+
+class BoardPosition(models.TextChoices):
     RECEIVED = "received", _("reçue par le Conseil")
     UNDER_ANALYSIS = "under_analysis", _("en cours d'analyse")
-    ADOPTED = "adopted", _("adoptée")
+    ADOPTED = "adopted", _("adoptée telle quelle")
     AMENDED = "amended", _("adoptée avec amendement")
+    MERGED = "merged", _("fusionnée dans une autre")
     DEFERRED = "deferred", _("reportée")
     REJECTED = "rejected", _("rejetée")
-    PRESENTED = "presented", _("présentée à l'assemblée générale")
-    IMPLEMENTED = "implemented", _("mise en œuvre")
 
 
-def in_order(statuses):
-    """Statuses in the order of the lifecycle, for messages and menus."""
-    return sorted(statuses, key=list(DecisionStatus).index)
+class AssemblyOutcome(models.TextChoices):
+    PENDING = "pending", _("pas encore présentée")
+    ADOPTED = "adopted", _("adoptée par l'assemblée")
+    AMENDED = "amended_in_session", _("amendée en séance")
+    REJECTED = "rejected", _("rejetée par l'assemblée")
+
+
+class FollowUp(models.TextChoices):
+    NOT_STARTED = "not_started", _("pas commencée")
+    IN_PROGRESS = "in_progress", _("en cours")
+    DONE = "done", _("réalisée")
+    ABANDONED = "abandoned", _("abandonnée")
+
+
+#: Each fact's values, in the order of its life.
+FACT_VALUES = {Fact.POSITION: BoardPosition, Fact.ASSEMBLY: AssemblyOutcome, Fact.FOLLOW_UP: FollowUp}
+
+
+def in_order(values, fact=Fact.POSITION):
+    """A fact's values in the order of its life, for messages and menus."""
+    return sorted(values, key=list(FACT_VALUES[fact]).index)
 
 
 #: The rich text features of the intranet's pages.

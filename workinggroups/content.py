@@ -6,6 +6,7 @@ The pages (programmes, groups, reports, recommendations) need no line: every pag
 CHANGES_WHAT_MEMBERS_SEE = (
     "workinggroups.boarddecision",  # a recommendation's status: its page, the tracker, the home page
     "workinggroups.boarddecisionhistory",  # the decision's history, on the recommendation's page
+    "workinggroups.followuprecord",  # the same rows as boarddecision, through the follow-up screen
     "workinggroups.workinggroupmembership",  # the members listed on a group's page
     "workinggroups.meetingreportpagetag",  # a report's tags, and the tag filters
     "workinggroups.recommendationpagetag",  # a recommendation's tags, and the tag filters

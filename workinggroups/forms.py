@@ -1,23 +1,17 @@
 """Admin page forms: the rules an editor must be told about before anything is saved."""
 
-import datetime
 from collections import Counter
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
-from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.forms import WagtailAdminPageForm
 
-from .choices import MembershipRole, in_order
+from .choices import MembershipRole
 from .people import person_sort_key
 
 
@@ -168,72 +162,3 @@ class RecommendationPageForm(WagtailAdminPageForm):
 
 def _display(user):
     return user.get_full_name() or user.get_username()
-
-
-class BoardDecisionForm(WagtailAdminModelForm):
-    """The board changes a decision's status here; every change is validated and written to the history."""
-
-    decided_on = forms.DateField(
-        label=_lazy("Date de la décision"),
-        required=False,
-        widget=AdminDateInput,
-        help_text=_lazy(
-            "Le jour où le Conseil a décidé (sa réunion), s'il ne décide pas aujourd'hui : "
-            "l'historique de la recommandation donnera cette date."
-        ),
-    )
-    note = forms.CharField(
-        label=_lazy("Note pour l'historique"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_lazy("Visible par les membres dans l'historique de la recommandation."),
-    )
-
-    def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, for_user=for_user, **kwargs)
-        self.user = for_user
-        self.status_before = self.instance.status
-        if "status" in self.fields:
-            # Only the statuses the decision may move to are offered (and the current one, to keep it);
-            # any other, from a tab opened before someone else's change, is refused with the reason.
-            allowed = in_order(self.instance.allowed_next())
-            offered = {self.status_before, *allowed}
-            self.fields["status"].widget.choices = [
-                (value, label) for value, label in self.fields["status"].choices if value in offered
-            ]
-            self.fields["status"].help_text = _(
-                "Depuis « %(current)s », statuts possibles : %(allowed)s."
-            ) % {
-                "current": self.instance.get_status_display(),
-                "allowed": ", ".join(f"« {status.label} »" for status in allowed)
-                or _("aucun, c'est le dernier statut"),
-            }
-
-    def clean_decided_on(self):
-        decided_on = self.cleaned_data.get("decided_on")
-        if decided_on and decided_on > timezone.localdate():
-            raise ValidationError(_("La date de la décision ne peut pas être dans le futur."))
-        return decided_on
-
-    def clean(self):
-        cleaned_data = super().clean()
-        to_status = cleaned_data.get("status")
-        if to_status:
-            try:
-                self.instance.check_transition(self.status_before, to_status)
-            except ValidationError as error:
-                self.add_error("status", error.message_dict["status"])
-        return cleaned_data
-
-    def save(self, commit=True):
-        decision = self.instance
-        to_status = decision.status
-        decision.status = self.status_before  # change_status moves it, checks it and writes the history
-        decided_on = self.cleaned_data.get("decided_on")
-        at = None
-        if decided_on and decided_on != timezone.localdate():
-            # A past board meeting: noon that day, so that the date reads the same in every time zone.
-            at = timezone.make_aware(datetime.datetime.combine(decided_on, datetime.time(12)))
-        return decision.change_status(
-            to_status, user=self.user, note=self.cleaned_data.get("note", ""), at=at
-        )

@@ -1,10 +1,31 @@
 """People of a working group in a stable, human order: facilitators, board liaison, members by profile."""
 
+from django.conf import settings
+
 from languages.formats import natural_key
 
 from .choices import MembershipRole, StakeholderProfile
 
 ROLE_ORDER = {MembershipRole.FACILITATOR: 0, MembershipRole.BOARD_LIAISON: 1, MembershipRole.MEMBER: 2}
+
+
+def is_board(user):
+    """A member of the board (or a superuser): records the board's decisions, lifts restrictions."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=settings.BOARD_GROUP_NAME).exists()
+
+
+def facilitates(user, group_id):
+    """Whether ``user`` is a facilitator of the working group page ``group_id``."""
+    if not (user and user.is_authenticated and user.is_active and group_id):
+        return False
+    return user.working_group_memberships.filter(page_id=group_id, role=MembershipRole.FACILITATOR).exists()
+
+
+def is_facilitator(user):
+    """Whether ``user`` facilitates any working group."""
+    return user.working_group_memberships.filter(role=MembershipRole.FACILITATOR).exists()
 
 
 def person_sort_key(user):

@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel
 from wagtail.models import Page
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -18,11 +20,56 @@ from privacy.ids import parse_id
 from privacy.modeladmin import ContextualButtonHelper, IntranetModelAdminMixin, RelatedFilterWithoutEmpty
 
 from . import moderation
-from .choices import MembershipRole
-from .models import BoardDecision, RecommendationPage, WorkingGroupMembership
+from .choices import Fact, MembershipRole
+from .decision_forms import BoardDecisionForm
+from .models import BoardDecision, FollowUpRecord, RecommendationPage, WorkingGroupMembership
+from .models.decisions import TO_CARRY_OUT
 from .moderation_feedback import changes_requested_banner
 from .moving import move_problem
+from .people import is_board, is_facilitator
 from .workflow import same_content
+
+
+def decision_panels(facts):
+    """The edit form of a decision: the recommendation, then one section per fact in ``facts``."""
+    sections = {
+        Fact.POSITION: MultiFieldPanel(
+            [
+                FieldPanel("position"),
+                FieldPanel("amended_text"),
+                FieldPanel("reasoning"),
+                FieldPanel("merged_into"),
+                FieldPanel("position_note"),
+            ],
+            heading=_lazy("Position du Conseil"),
+        ),
+        Fact.ASSEMBLY: MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("assembly_outcome"), FieldPanel("assembly_date")]),
+                FieldPanel("assembly_note"),
+                FieldRowPanel(
+                    [FieldPanel("votes_for"), FieldPanel("votes_against"), FieldPanel("votes_abstaining")]
+                ),
+                FieldPanel("assembly_change_note"),
+            ],
+            heading=_lazy("Assemblée générale"),
+        ),
+        Fact.FOLLOW_UP: MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("follow_up"), FieldPanel("progress")]), FieldPanel("follow_up_note")],
+            heading=_lazy("Suivi de la mise en œuvre"),
+        ),
+    }
+    return ObjectList(
+        [
+            HelpPanel(
+                template="workinggroups/admin/decision_recommendation_panel.html",
+                heading=_lazy("Recommandation"),
+            ),
+            *(sections[fact] for fact in facts),
+            FieldPanel("decided_on"),
+        ],
+        base_form_class=BoardDecisionForm,
+    )
 
 
 class BoardDecisionPermissionHelper(PermissionHelper):
@@ -37,20 +84,34 @@ class BoardDecisionPermissionHelper(PermissionHelper):
 
 class BoardDecisionEditView(EditView):
     """Titled with its recommendation (every decision's page was "Modifier Décision du Conseil"), and
-    the board is told, in a sentence, what it has just recorded."""
+    the board is told, in a sentence, what it has just recorded. A change made meanwhile in another
+    tab that makes this one impossible is a form error, not a server error."""
 
     def get_meta_title(self):
         return str(self.instance)
 
     def get_success_message(self, instance):
-        return _("Décision enregistrée : la recommandation %(number)s « %(title)s » est « %(status)s ».") % {
+        return _(
+            "Enregistré : la recommandation %(number)s « %(title)s » est « %(position)s » ; assemblée "
+            "générale : « %(assembly)s » ; suivi : « %(follow_up)s »."
+        ) % {
             "number": instance.recommendation.number,
             "title": instance.recommendation.title,
-            "status": instance.get_status_display(),
+            "position": instance.get_position_display(),
+            "assembly": instance.get_assembly_outcome_display(),
+            "follow_up": instance.get_follow_up_display(),
         }
 
     def get_error_message(self):
-        return _("La décision n'a pas été enregistrée : corrigez les champs signalés ci-dessous.")
+        return _("Rien n'a été enregistré : corrigez les champs signalés ci-dessous.")
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return self.form_invalid(form)
 
 
 class BoardDecisionButtonHelper(ContextualButtonHelper):
@@ -60,6 +121,8 @@ class BoardDecisionButtonHelper(ContextualButtonHelper):
 
 @modeladmin_register
 class BoardDecisionAdmin(IntranetModelAdminMixin, ModelAdmin):
+    """The board's screen: its position, the general assembly's outcome and the follow-up."""
+
     model = BoardDecision
     menu_label = _lazy("Décisions du Conseil")
     menu_icon = "tasks"
@@ -68,25 +131,43 @@ class BoardDecisionAdmin(IntranetModelAdminMixin, ModelAdmin):
     permission_helper_class = BoardDecisionPermissionHelper
     edit_view_class = BoardDecisionEditView
     button_helper_class = BoardDecisionButtonHelper
+    edit_handler = decision_panels(list(Fact))
     list_display_add_buttons = "recommendation"  # under the title, not beside a bare number
-    list_display = ("recommendation_number", "recommendation", "working_group", "status", "updated_at")
+    list_display = (
+        "recommendation_number",
+        "recommendation",
+        "working_group",
+        "position",
+        "assembly_outcome",
+        "follow_up",
+        "updated_at",
+    )
     list_filter = (
-        "status",
+        "position",
+        "assembly_outcome",
+        "follow_up",
         ("programme", RelatedFilterWithoutEmpty),
         ("working_group", RelatedFilterWithoutEmpty),
     )
-    search_fields = ("recommendation__title", "amended_text", "reasoning", "assembly_outcome")
+    search_fields = ("recommendation__title", "amended_text", "reasoning", "assembly_note")
     list_select_related = ("recommendation", "working_group")
     list_export = (
         "recommendation_number",
         "recommendation",
         "working_group",
         "programme",
-        "status",
+        "position",
         "amended_text",
         "reasoning",
-        "assembly_date",
+        "merged_into",
         "assembly_outcome",
+        "assembly_date",
+        "assembly_note",
+        "votes_for",
+        "votes_against",
+        "votes_abstaining",
+        "follow_up",
+        "progress",
         "updated_at",
     )
     export_filename = "decisions-du-conseil"
@@ -97,6 +178,59 @@ class BoardDecisionAdmin(IntranetModelAdminMixin, ModelAdmin):
 
     recommendation_number.short_description = _lazy("n°")
     recommendation_number.admin_order_field = "recommendation__number"
+
+
+class FollowUpPermissionHelper(BoardDecisionPermissionHelper):
+    """The follow-up of the recommendations the assembly adopted: the board, and each group's
+    facilitators for their group's (the model checks it again when recording)."""
+
+    def user_can_list(self, user):
+        return user.is_active and (is_board(user) or is_facilitator(user))
+
+    def user_can_edit_obj(self, user, obj):
+        return obj.to_carry_out and obj.may_record(user, Fact.FOLLOW_UP)
+
+
+class FollowUpEditView(BoardDecisionEditView):
+    def get_success_message(self, instance):
+        return _(
+            "Suivi enregistré : la recommandation %(number)s est « %(follow_up)s » (%(progress)s %%)."
+        ) % {
+            "number": instance.recommendation.number,
+            "follow_up": instance.get_follow_up_display(),
+            "progress": instance.progress,
+        }
+
+
+@modeladmin_register
+class FollowUpAdmin(IntranetModelAdminMixin, ModelAdmin):
+    """Where the group's facilitators (and the board) note how an adopted recommendation is carried out."""
+
+    model = FollowUpRecord
+    menu_label = _lazy("Suivi des recommandations")
+    menu_icon = "time"
+    menu_order = 251
+    add_to_settings_menu = False
+    permission_helper_class = FollowUpPermissionHelper
+    edit_view_class = FollowUpEditView
+    button_helper_class = BoardDecisionButtonHelper
+    edit_handler = decision_panels([Fact.FOLLOW_UP])
+    list_display_add_buttons = "recommendation"
+    list_display = ("recommendation_number", "recommendation", "working_group", "follow_up", "progress")
+    list_filter = ("follow_up", ("working_group", RelatedFilterWithoutEmpty))
+    list_select_related = ("recommendation", "working_group")
+    search_fields = ("recommendation__title",)
+    ordering = ("recommendation__number",)
+    recommendation_number = BoardDecisionAdmin.recommendation_number
+
+    def get_queryset(self, request):
+        decisions = super().get_queryset(request).filter(assembly_outcome__in=TO_CARRY_OUT)
+        if is_board(request.user):
+            return decisions
+        return decisions.filter(
+            working_group__memberships__user=request.user,
+            working_group__memberships__role=MembershipRole.FACILITATOR,
+        )
 
 
 @hooks.register("before_delete_page")

@@ -244,6 +244,9 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
 # Rendered member pages are kept this long at most in the shared cache (0: not cached).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# The general assembly's PDF is made in the request: above this many recommendations the reader is asked
+# for one group at a time (docs/performance.md, "The assembly's document", has the figures behind it).
+ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS = int(os.environ.get("ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS", "600"))
 # Password reset requests per address and per email address, per hour (accounts/views.py).
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
 

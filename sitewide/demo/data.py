@@ -24,7 +24,14 @@ from types import SimpleNamespace
 import yaml
 
 from documents.models import AccessRequest
-from workinggroups.choices import DecisionStatus, MeetingKind, ProgrammeStatus, StakeholderProfile
+from workinggroups.choices import (
+    AssemblyOutcome,
+    BoardPosition,
+    FollowUp,
+    MeetingKind,
+    ProgrammeStatus,
+    StakeholderProfile,
+)
 
 DATA_DIR = Path(__file__).resolve().with_name("data")
 
@@ -152,7 +159,6 @@ class Optional:
 
 TAGS = [TEXT]
 PROFILE = one_of(StakeholderProfile.values)
-STATUS_NUMBERS = Optional([INTEGER], ())
 MEETING = {
     "date": DATE,
     "kind": one_of(MeetingKind.values),
@@ -164,7 +170,10 @@ MEETING = {
     "tags": TAGS,
 }
 ACCOUNT = {"username": TEXT, "first_name": TEXT, "last_name": TEXT}
-STEP = {"at": MOMENT, "note": TEXT}
+#: The positions the board took in the demo (after "received" and "under analysis").
+TAKEN_POSITIONS = [
+    p.value for p in BoardPosition if p not in {BoardPosition.RECEIVED, BoardPosition.UNDER_ANALYSIS}
+]
 
 #: What each file holds: a dict is a mapping with these keys (and no others), a one-item list a
 #: list of such items, a function a value of that kind.
@@ -253,20 +262,37 @@ SCHEMA = {
         ],
         "decisions": {
             "handed_over_at": MOMENT,
-            "final_status": dict.fromkeys(DecisionStatus.values, STATUS_NUMBERS),
-            "position_before_presenting": {
-                DecisionStatus.AMENDED.value: STATUS_NUMBERS,
-                DecisionStatus.REJECTED.value: STATUS_NUMBERS,
+            "analysed_at": MOMENT,
+            "decided_at": MOMENT,
+            "assembly_at": MOMENT,
+            "notes": {
+                **dict.fromkeys(TAKEN_POSITIONS, TEXT),
+                BoardPosition.UNDER_ANALYSIS.value: TEXT,
+                "assembly": TEXT,
             },
-            "steps": {
-                DecisionStatus.UNDER_ANALYSIS.value: STEP,
-                DecisionStatus.ADOPTED.value: STEP,
-                DecisionStatus.AMENDED.value: {**STEP, "reasoning": TEXT, "amendment": TEXT},
-                DecisionStatus.DEFERRED.value: {**STEP, "reasoning": TEXT},
-                DecisionStatus.REJECTED.value: {**STEP, "reasoning": TEXT},
-                DecisionStatus.PRESENTED.value: {**STEP, "outcome": TEXT, "outcome_after_rejection": TEXT},
-                DecisionStatus.IMPLEMENTED.value: STEP,
-            },
+            "recommendations": [
+                {
+                    "number": INTEGER,
+                    "position": one_of(TAKEN_POSITIONS),
+                    "amended_text": Optional(TEXT, ""),
+                    "reasoning": Optional(TEXT, ""),
+                    "merged_into": Optional(INTEGER, None),
+                    "assembly": Optional(one_of(AssemblyOutcome.values), AssemblyOutcome.PENDING.value),
+                    "assembly_note": Optional(TEXT, ""),
+                    "votes": Optional([INTEGER], ()),
+                    "follow_up": Optional(
+                        [
+                            {
+                                "at": MOMENT,
+                                "status": one_of(FollowUp.values),
+                                "progress": Optional(INTEGER, None),
+                                "note": Optional(TEXT, ""),
+                            }
+                        ],
+                        (),
+                    ),
+                }
+            ],
         },
     },
     "library.yaml": {
@@ -395,24 +421,17 @@ def check_together(data):
             (at["moderation.yaml"] / key).error(f"'{getattr(data, key)}' is no account of accounts.yaml")
     for index, report in enumerate(data.pending_reports, 1):
         one_of(slugs)(report.group, at["moderation.yaml"] / "pending_reports" / f"item {index}" / "group")
-    decisions, where = data.decisions, at["moderation.yaml"] / "decisions"
-    final = {n: DecisionStatus(s) for s, numbers in vars(decisions.final_status).items() for n in numbers}
-    if (
-        sorted(final) != list(range(1, number + 1))
-        or sum(map(len, vars(decisions.final_status).values())) != number
-    ):
-        (where / "final_status").error(f"every recommendation, 1 to {number}, needs exactly one final status")
-    decisions.final_status = final
-    positions = {
-        n: DecisionStatus(s) for s, ns in vars(decisions.position_before_presenting).items() for n in ns
-    }
-    for n in positions:
-        if final.get(n) not in {DecisionStatus.PRESENTED, DecisionStatus.IMPLEMENTED}:
-            (where / "position_before_presenting").error(
-                f"recommendation {n} is not presented in final_status"
+    where = at["moderation.yaml"] / "decisions" / "recommendations"
+    numbers = [item.number for item in data.decisions.recommendations]
+    if sorted(numbers) != list(range(1, number + 1)):
+        where.error(f"every recommendation, 1 to {number}, needs exactly one item")
+    for index, item in enumerate(data.decisions.recommendations, 1):
+        if item.votes and len(item.votes) != 3:
+            (where / f"item {index}" / "votes").error("expected [for, against, abstaining]")
+        if (item.position == BoardPosition.MERGED) != (item.merged_into is not None):
+            (where / f"item {index}" / "merged_into").error(
+                "a merged recommendation, and only it, names its target"
             )
-    decisions.position_before_presenting = positions
-    decisions.steps = {DecisionStatus(status): step for status, step in vars(decisions.steps).items()}
     for kind, items, keys in [
         ("access_requests", data.access_requests, ("requester", "decided_by")),
         ("downloads", data.downloads, ("user",)),

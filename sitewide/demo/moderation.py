@@ -7,67 +7,83 @@ are not sent while the demo is built.
 
 from django.test.utils import override_settings
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from workinggroups.models import (
+    AssemblyOutcome,
     BoardDecision,
-    DecisionStatus,
+    BoardPosition,
+    Fact,
     MeetingReportPage,
     RecommendationPage,
     WorkingGroupPage,
 )
-
-S = DecisionStatus
-POSITIONS = {S.ADOPTED, S.AMENDED, S.DEFERRED, S.REJECTED}
 
 
 def aware(moment):
     return timezone.make_aware(moment)
 
 
-def path_to(number, final, decisions):
-    """The statuses a recommendation goes through, after "received", to reach ``final``."""
-    if final == S.RECEIVED:
-        return []
-    if final == S.UNDER_ANALYSIS:
-        return [S.UNDER_ANALYSIS]
-    if final in POSITIONS:
-        return [S.UNDER_ANALYSIS, final]
-    position = decisions.position_before_presenting.get(number, S.ADOPTED)
-    path = [S.UNDER_ANALYSIS, position, S.PRESENTED]
-    if final == S.IMPLEMENTED:
-        path.append(S.IMPLEMENTED)
-    return path
-
-
-def load_decisions(board_user, decisions):
-    """Walk every decision still at "received" along its demo path. Idempotent."""
-    for recommendation in RecommendationPage.objects.live().order_by("number"):
+def load_decisions(accounts, data):
+    """Each recommendation's three facts, along the story of moderation.yaml: the board analyses and
+    takes its position, the assembly decides, the group's facilitator notes the follow-up. Each step
+    goes through ``BoardDecision.record``, as in the admin. Idempotent: a decision with a history is
+    left as it is."""
+    decisions = data.decisions
+    board_user = accounts[data.board_member]
+    facilitators = {group.slug: accounts[group.facilitator] for group in data.groups}
+    story = {item.number: item for item in decisions.recommendations}
+    live = RecommendationPage.objects.live().order_by("number")
+    pages = {page.number: page for page in live}
+    for recommendation in live:
         decision = BoardDecision.for_recommendation(recommendation)
-        if decision.status != S.RECEIVED or decision.history.exists():
+        if decision.position != BoardPosition.RECEIVED or decision.history.exists():
             continue
+        item = story[recommendation.number]
         decision.created_at = aware(decisions.handed_over_at)
         decision.save(update_fields=["created_at"])
-        final = decisions.final_status[recommendation.number]
-        for status in path_to(recommendation.number, final, decisions):
-            step = decisions.steps[status]
-            if status == S.AMENDED:
-                decision.amended_text = f"{strip_tags(recommendation.text).strip()} {step.amendment}"
-            if status in {S.AMENDED, S.DEFERRED, S.REJECTED}:
-                decision.reasoning = step.reasoning
-            if status == S.PRESENTED:
-                decision.assembly_date = step.at.date()
-                decision.assembly_outcome = (
-                    step.outcome_after_rejection if decision.position == S.REJECTED else step.outcome
-                )
-            decision.change_status(status, board_user, note=step.note, at=aware(step.at))
+        notes = decisions.notes
+        analysed, decided = aware(decisions.analysed_at), aware(decisions.decided_at)
+        decision.record(
+            Fact.POSITION, BoardPosition.UNDER_ANALYSIS, board_user, notes.under_analysis, analysed
+        )
+        if item.position == BoardPosition.MERGED:
+            # The target's own position is taken at the same meeting: take it first.
+            BoardDecision.for_recommendation(pages[item.merged_into])
+        decision.record(
+            Fact.POSITION,
+            item.position,
+            board_user,
+            getattr(notes, item.position),
+            decided,
+            amended_text=item.amended_text,
+            reasoning=item.reasoning,
+            merged_into=pages.get(item.merged_into),
+        )
+        if item.assembly != AssemblyOutcome.PENDING:
+            votes = dict(zip(("votes_for", "votes_against", "votes_abstaining"), item.votes, strict=False))
+            at = aware(decisions.assembly_at)
+            decision.record(
+                Fact.ASSEMBLY,
+                item.assembly,
+                board_user,
+                notes.assembly,
+                at,
+                assembly_date=at.date(),
+                assembly_note=item.assembly_note,
+                **votes,
+            )
+        facilitator = facilitators[recommendation.get_parent().slug]
+        for step in item.follow_up:
+            progress = decision.progress if step.progress is None else step.progress
+            decision.record(
+                Fact.FOLLOW_UP, step.status, facilitator, step.note, aware(step.at), progress=progress
+            )
 
 
 def load_pending_reports(accounts, data):
     """Reports waiting for the facilitators, for the board, and one sent back to its author."""
     editor = accounts[data.author]
-    board_user = accounts[data.board_member]
     follow_up = data.follow_up_report
     created = 0
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
@@ -98,5 +114,5 @@ def load_pending_reports(accounts, data):
             elif pending.outcome == "changes":
                 task_state.task.specific.on_action(task_state, facilitator, "reject", comment=pending.comment)
             created += 1
-    load_decisions(board_user, data.decisions)
+    load_decisions(accounts, data)
     return created

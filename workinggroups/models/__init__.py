@@ -1,5 +1,5 @@
-from ..choices import DecisionStatus
-from .decisions import BoardDecision, BoardDecisionHistory
+from ..choices import AssemblyOutcome, BoardPosition, Fact, FollowUp
+from .decisions import BoardDecision, BoardDecisionHistory, FollowUpRecord
 from .groups import WorkingGroupMembership, WorkingGroupPage
 from .programme import ProgrammePage
 from .recommendations import RecommendationPage, RecommendationPageTag, RecommendationSource
@@ -7,10 +7,14 @@ from .reports import MeetingReportPage, MeetingReportPageTag
 from .tasks import FacilitatorApprovalTask
 
 __all__ = [
+    "AssemblyOutcome",
     "BoardDecision",
     "BoardDecisionHistory",
-    "DecisionStatus",
+    "BoardPosition",
     "FacilitatorApprovalTask",
+    "Fact",
+    "FollowUp",
+    "FollowUpRecord",
     "MeetingReportPage",
     "MeetingReportPageTag",
     "ProgrammePage",

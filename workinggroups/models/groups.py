@@ -123,6 +123,6 @@ def group_page_context(request, group):
     context["recommendations"] = list(
         visible_pages(request, RecommendationPage.objects.child_of(group))
         .order_by("number")
-        .select_related("board_decision")
+        .select_related("board_decision__merged_into")
     )
     return context

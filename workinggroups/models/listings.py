@@ -11,15 +11,10 @@ from wagtail.models import Page
 from languages.formats import accentless_key
 from privacy.rules import visible_pages
 
+from ..choices import FACT_VALUES, AssemblyOutcome, Fact
 from ..people import summarise_memberships
 from ..tree import attach_working_groups  # noqa: F401 - where the pages and search import it from
-from .decisions import (
-    AFTER_THE_ASSEMBLY,
-    BOARD_POSITIONS,
-    BoardDecision,
-    board_position_filter,
-    board_position_of,
-)
+from .decisions import FACT_FIELD, TO_CARRY_OUT, BoardDecision
 from .groups import WorkingGroupMembership
 from .recommendations import RecommendationPage, RecommendationPageTag
 from .reports import MeetingReportPage, MeetingReportPageTag
@@ -60,44 +55,67 @@ def _tags_in_use(through_model, scope):
     return sorted(tags, key=lambda tag: accentless_key(tag.name))
 
 
-#: The general assembly's fact in the tracker's filter: presented to it, or not yet.
-ASSEMBLY_FILTER = {"presentee": True, "non-presentee": False}
+#: The tracker's query-string names of the three facts (French, like its other addresses).
+FACT_PARAMETERS = {Fact.POSITION: "position", Fact.ASSEMBLY: "assemblee", Fact.FOLLOW_UP: "suivi"}
+#: What links made before the assembly's outcome existed said: presented to it, or not yet.
+OLD_ASSEMBLY_FILTERS = {"presentee": "presented", "non-presentee": AssemblyOutcome.PENDING}
 
 
-def recommendations_tracker(request, programme, group=None, tag=None, position=None, assembly=None):
-    """The programme's live recommendations (optionally one group's, tag's, board position's, and
-    presented to the general assembly or not), and the tags in use."""
+def fact_filter(fact, value):
+    """The recommendations whose ``fact`` is ``value`` (``presented``: any outcome but pending)."""
+    field = f"board_decision__{FACT_FIELD[fact]}"
+    if fact == Fact.ASSEMBLY and value == "presented":
+        return ~Q(**{field: AssemblyOutcome.PENDING})
+    if fact == Fact.FOLLOW_UP:
+        # Only what the assembly adopted has a follow-up: the others are not "not started".
+        return Q(**{field: value, "board_decision__assembly_outcome__in": TO_CARRY_OUT})
+    return Q(**{field: value})
+
+
+def recommendations_tracker(request, programme, group=None, tag=None, facts=None):
+    """The programme's live recommendations (optionally one group's, one tag's, and with given values of
+    the three facts, ``facts`` being {fact: value}), and the tags in use."""
 
     scope = visible_pages(request, RecommendationPage.objects.descendant_of(group or programme))
-    recommendations = scope.order_by("number").prefetch_related("tags").select_related("board_decision")
+    recommendations = (
+        scope.order_by("number").prefetch_related("tags").select_related("board_decision__merged_into")
+    )
     if tag:
         recommendations = recommendations.filter(tags__slug=tag)
-    if position:
-        recommendations = recommendations.filter(board_position_filter(position, prefix="board_decision__"))
-    if assembly is not None:
-        presented = Q(board_decision__status__in=AFTER_THE_ASSEMBLY)
-        recommendations = recommendations.filter(presented if assembly else ~presented)
+    for fact, value in (facts or {}).items():
+        recommendations = recommendations.filter(fact_filter(fact, value))
     return recommendations, _tags_in_use(RecommendationPageTag, scope)
 
 
-def decision_counts(scope):
-    """([(position, label, count)] of the board's positions, number presented to the general assembly)
-    for the live recommendations under ``scope``: two facts, counted apart, in one query."""
+def fact_counts(scope, groups=()):
+    """How many of the live recommendations under ``scope`` stand at each value of each fact, in one
+    query: ``{fact: [(value, label, count)]}`` for them all and, for each of ``groups``, the same under
+    ``by_group[group.pk]``. Values nobody stands at are kept (a chart shows its zeros)."""
 
     rows = (
         BoardDecision.objects.filter(recommendation__in=scope)
-        .values_list("status", "position")
+        .values_list("working_group_id", *FACT_FIELD.values())
         .annotate(count=Count("pk"))
         .order_by()
     )
-    positions, presented = {}, 0
-    for status, position, count in rows:
-        stand = board_position_of(status, position)
-        if stand is not None:
-            positions[stand] = positions.get(stand, 0) + count
-        if status in AFTER_THE_ASSEMBLY:
-            presented += count
-    return [(value.value, value.label, positions.get(value, 0)) for value in BOARD_POSITIONS], presented
+    totals = defaultdict(int)
+    per_group = defaultdict(int)
+    for group_id, *values, count in rows:
+        for fact, value in zip(FACT_FIELD, values, strict=True):
+            if fact == Fact.FOLLOW_UP and values[1] not in TO_CARRY_OUT:
+                continue  # only what the assembly adopted has a follow-up
+            totals[fact, value] += count
+            per_group[group_id, fact, value] += count
+
+    def table(count_of):
+        return {
+            fact: [(v.value, v.label, count_of(fact, v)) for v in FACT_VALUES[fact]] for fact in FACT_FIELD
+        }
+
+    return (
+        table(lambda fact, value: totals[fact, value]),
+        {group.pk: table(lambda fact, value, pk=group.pk: per_group[pk, fact, value]) for group in groups},
+    )
 
 
 def meeting_reports_listing(request, programme, group=None, tag=None):

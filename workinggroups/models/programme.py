@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -9,18 +11,40 @@ from wagtail.search import index
 
 from privacy.rules import visible_pages
 
+from .. import exports
 from ..blocks import ResourceLinkBlock, TestimonialBlock
-from ..choices import RICH_TEXT_FEATURES, DecisionStatus, ProgrammeStatus
+from ..choices import FACT_VALUES, RICH_TEXT_FEATURES, Fact, ProgrammeStatus
+from ..dashboard import build_dashboard
 from ..search_text import SearchResultText
-from .decisions import AFTER_THE_ASSEMBLY, BOARD_POSITIONS
 from .groups import WorkingGroupPage
 from .listings import (
-    ASSEMBLY_FILTER,
+    FACT_PARAMETERS,
+    OLD_ASSEMBLY_FILTERS,
     attach_working_groups,
     groups_with_people,
     meeting_reports_listing,
     recommendations_tracker,
 )
+from .recommendations import RecommendationPage
+
+#: What the tracker's filters say when a value is unknown (its filter is then dropped, and said so).
+UNKNOWN_FACT_VALUE = {
+    Fact.POSITION: _("Cette position du Conseil n'existe pas : toutes sont affichées."),
+    Fact.ASSEMBLY: _("Ce choix pour l'assemblée générale n'existe pas : toutes sont affichées."),
+    Fact.FOLLOW_UP: _("Cet état du suivi n'existe pas : tous sont affichés."),
+}
+
+
+def filter_choices(fact):
+    """The tracker's menu for ``fact``: its values, and for the assembly "presented", whatever the outcome."""
+    choices = FACT_VALUES[fact].choices
+    if fact == Fact.ASSEMBLY:
+        return [("presented", _("présentées, quelle qu'en soit l'issue")), *choices]
+    return choices
+
+
+#: Statuses of the single status that came before the three facts, as old links carry them.
+OLD_STATUSES = {"presented": (Fact.ASSEMBLY, "presented"), "implemented": (Fact.FOLLOW_UP, "done")}
 
 
 class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
@@ -109,20 +133,28 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
+        groups = groups_with_people(request, self.working_groups(request))
+        recommendations = visible_pages(request, RecommendationPage.objects.descendant_of(self))
+        tracker_url = self.get_url(request) + self.reverse_subpage("tracker")
         return self.render(
-            request, context_overrides={"groups": groups_with_people(request, self.working_groups(request))}
+            request,
+            context_overrides={
+                "groups": groups,
+                "dashboard": build_dashboard(recommendations, groups, tracker_url),
+            },
         )
 
     @staticmethod
-    def _title_details(page_obj, group=None, tag=None, position=None, assembly=None):
+    def _title_details(page_obj, group=None, tag=None, facts=None):
         """What tells a filtered or later page of a listing from the first one, for its <title>."""
         details = [str(group.title)] if group else []
         if tag:
             details.append(str(_("mot-clé « %(tag)s »") % {"tag": tag}))
-        if position:
-            details.append(str(DecisionStatus(position).label))
-        if assembly is not None:
-            details.append(str(_("présentées à l'assemblée") if assembly else _("pas encore présentées")))
+        for fact, value in (facts or {}).items():
+            if value == "presented":
+                details.append(str(_("présentées à l'assemblée")))
+            else:
+                details.append(f"{fact.label} : {FACT_VALUES[fact](value).label}")
         if page_obj.number > 1:
             details.append(
                 str(
@@ -143,35 +175,40 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
         return group, tag, notice
 
     @staticmethod
-    def _decision_filters(request):
-        """The board's position and the assembly's fact asked for; an unknown value is said, not hidden.
-        ``statut`` is what links made before the two facts were apart said (a status)."""
-        position = request.GET.get("position") or None
-        assembly = ASSEMBLY_FILTER.get(request.GET.get("assemblee", ""))
-        notice = None
-        legacy = request.GET.get("statut") or None
-        if legacy and position is None:
-            if legacy in AFTER_THE_ASSEMBLY:
-                assembly = True
-            else:
-                position = legacy
-        if position and position not in BOARD_POSITIONS:
-            notice, position = _("Cette position du Conseil n'existe pas : toutes sont affichées."), None
-        if request.GET.get("assemblee") and assembly is None:
-            notice = _("Ce choix pour l'assemblée générale n'existe pas : toutes sont affichées.")
-        return position, assembly, notice
+    def _fact_filters(request):
+        """{fact: value} of the three facts asked for in the query string; an unknown value is said,
+        not hidden. ``statut`` and ``assemblee=presentee`` are what older links said."""
+        facts, notice = {}, None
+        legacy = request.GET.get("statut")
+        if legacy:
+            fact, value = OLD_STATUSES.get(legacy, (Fact.POSITION, legacy))
+            facts[fact] = value
+        for fact, parameter in FACT_PARAMETERS.items():
+            value = request.GET.get(parameter)
+            if value:
+                facts[fact] = OLD_ASSEMBLY_FILTERS.get(value, value) if fact == Fact.ASSEMBLY else value
+        for fact, value in list(facts.items()):
+            if value not in FACT_VALUES[fact].values and not (fact == Fact.ASSEMBLY and value == "presented"):
+                notice = UNKNOWN_FACT_VALUE[fact]
+                del facts[fact]
+        return facts, notice
+
+    def _tracker_query(self, request):
+        """The tracker's recommendations for this request's filters: (groups, group, tag, facts, notice,
+        recommendations). The exports use the same, so that a download is what the page lists."""
+        groups = list(self.working_groups(request))
+        group, tag, notice = self._listing_filters(request, groups)
+        facts, fact_notice = self._fact_filters(request)
+        recommendations, tags = recommendations_tracker(request, self, group=group, tag=tag, facts=facts)
+        return groups, group, tag, tags, facts, notice or fact_notice, recommendations
 
     @path("recommandations/", name="tracker")
     def tracker(self, request):
-        """Every recommendation of the programme, filterable by group and tag, paginated."""
-        groups = list(self.working_groups(request))
-        group, tag, notice = self._listing_filters(request, groups)
-        position, assembly, position_notice = self._decision_filters(request)
-        notice = notice or position_notice
-        recommendations, tags = recommendations_tracker(
-            request, self, group=group, tag=tag, position=position, assembly=assembly
-        )
+        """Every recommendation of the programme, filterable by group, tag and the three facts, paginated."""
+        groups, group, tag, tags, facts, notice, recommendations = self._tracker_query(request)
         page_obj = Paginator(recommendations, 20).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         return self.render(
             request,
             context_overrides={
@@ -180,15 +217,87 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
                 "tags": tags,
                 "selected_tag": tag,
                 "notice": notice,
-                "title_details": self._title_details(page_obj, group, tag, position, assembly),
-                "positions": [(value.value, value.label) for value in BOARD_POSITIONS],
-                "selected_position": position,
-                "selected_assembly": request.GET.get("assemblee") if assembly is not None else "",
+                "title_details": self._title_details(page_obj, group, tag, facts),
+                "fact_filters": [
+                    (fact, FACT_PARAMETERS[fact], filter_choices(fact), facts.get(fact, "")) for fact in Fact
+                ],
+                "selected_facts": facts,
                 "page_obj": page_obj,
                 "recommendations": attach_working_groups(page_obj.object_list),
+                "export_query": query.urlencode(),
             },
             template="workinggroups/recommendation_tracker.html",
         )
+
+    def _export(self, request, extension):
+        _groups, group, _tag, _tags, _facts, _notice, recommendations = self._tracker_query(request)
+        recommendations = attach_working_groups(list(recommendations))
+        if extension == "csv":
+            body, content_type = exports.as_csv(recommendations, request), "text/csv; charset=utf-8"
+        else:
+            body = exports.as_xlsx(recommendations, request, str(_("Recommandations")))
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exports.file_name(self, extension, group)}"'
+        )
+        return response
+
+    @path("recommandations/csv/", name="tracker_csv")
+    def tracker_csv(self, request):
+        """The tracker, with its filters, as CSV."""
+        return self._export(request, "csv")
+
+    @path("recommandations/xlsx/", name="tracker_xlsx")
+    def tracker_xlsx(self, request):
+        """The tracker, with its filters, as an XLSX workbook."""
+        return self._export(request, "xlsx")
+
+    @path("recommandations/document-assemblee/", name="assembly_document")
+    def assembly_document(self, request):
+        """The general assembly's document: every recommendation the reader may see (one group's with
+        ``?groupe=``), by group, laid out for print. Above ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS, the
+        reader is asked for one group at a time (see docs/performance.md for the figures)."""
+        groups, group, _tag, _tags, _facts, _notice, recommendations = self._tracker_query(request)
+        recommendations = recommendations.select_related("board_decision__merged_into")
+        limit = settings.ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS
+        if recommendations.count() > limit:
+            return self._document_refused(
+                request,
+                _(
+                    "Le document complet compterait plus de %(limit)s recommandations : choisissez un groupe "
+                    "de travail pour le télécharger groupe par groupe."
+                )
+                % {"limit": limit},
+                groups,
+                status=413,
+            )
+        try:
+            pdf = exports.as_pdf(
+                request, self, attach_working_groups(list(recommendations)), [group] if group else groups
+            )
+        except exports.DocumentUnavailable:
+            return self._document_refused(
+                request,
+                _(
+                    "Le document PDF ne peut pas être produit sur ce serveur pour le moment. "
+                    "Réessayez plus tard."
+                ),
+                groups,
+                status=503,
+            )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{exports.file_name(self, "pdf", group)}"'
+        return response
+
+    def _document_refused(self, request, message, groups, status):
+        response = self.render(
+            request,
+            context_overrides={"message": message, "groups": groups},
+            template="workinggroups/assembly_document_refused.html",
+        )
+        response.status_code = status
+        return response
 
     @path("comptes-rendus/", name="reports")
     def reports(self, request):

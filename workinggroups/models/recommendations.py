@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from privacy.rules import visible_pages
 
-from ..choices import RICH_TEXT_FEATURES, DecisionStatus
+from ..choices import RICH_TEXT_FEATURES, BoardPosition, Fact
 from ..forms import RecommendationPageForm
 from ..search_text import SearchResultText
 from ..textdiff import word_diff
@@ -77,13 +77,26 @@ class RecommendationPage(SearchResultText, Page):
             .distinct()
             .order_by("date", "pk")
         )
-        history = list(decision.history.select_related("changed_by")) if decision is not None else []
-        context["decision_history"] = history
-        if decision is not None and decision.amended_text.strip():
+        if decision is None:
+            return context
+        history = list(decision.history.select_related("changed_by"))
+        context["histories"] = {fact.value: [c for c in history if c.fact == fact] for fact in Fact}
+        # A merge, seen from both sides, as far as the reader may see the other recommendation.
+        merged = RecommendationPage.objects.filter(pk=decision.merged_into_id)
+        context["merged_into"] = visible_pages(request, merged).first() if decision.merged_into_id else None
+        context["merged_from"] = visible_pages(
+            request, RecommendationPage.objects.filter(board_decision__merged_into=self)
+        ).order_by("number")
+        if decision.amended_text.strip():
             # The group's text against the board's: what a member asks first about an amendment.
             context["comparison"] = word_diff(self.text, decision.amended_text)
             context["amendment"] = next(
-                (change for change in reversed(history) if change.to_status == DecisionStatus.AMENDED), None
+                (
+                    c
+                    for c in reversed(history)
+                    if c.fact == Fact.POSITION and c.to_status == BoardPosition.AMENDED
+                ),
+                None,
             )
         return context
 

@@ -1,0 +1,113 @@
+"""The programme's dashboard: how many recommendations stand where, by group, for each of the three
+facts, drawn as server-side SVG bars (no JavaScript, nothing to download) whose every segment links to
+the tracker filtered on it. The same counts are given as a table, for screen readers and for anyone
+who would rather read figures than compare lengths."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+
+from .choices import Fact
+from .models.listings import FACT_PARAMETERS, fact_counts
+
+#: Geometry of one chart, in the SVG's own units (it scales to the width of the page).
+LABEL_WIDTH = 190
+BAR_WIDTH = 360
+ROW_HEIGHT = 34
+BAR_HEIGHT = 22
+TOTAL_WIDTH = 50
+
+
+@dataclass
+class Segment:
+    value: str
+    label: str
+    count: int
+    url: str
+    x: float = 0
+    width: float = 0
+
+    @property
+    def text_x(self):
+        return self.x + self.width / 2
+
+
+@dataclass
+class Row:
+    label: str
+    total: int
+    url: str
+    y: int = 0
+    cells: list = field(default_factory=list)  # a Segment per value of the fact, zeros included
+
+    @property
+    def segments(self):
+        return [cell for cell in self.cells if cell.count]
+
+    @property
+    def bar_y(self):
+        return self.y + (ROW_HEIGHT - BAR_HEIGHT) / 2
+
+    @property
+    def text_y(self):
+        return self.y + ROW_HEIGHT / 2
+
+
+@dataclass
+class Chart:
+    fact: Fact
+    legend: list
+    rows: list
+    height: int = 0
+    width: int = LABEL_WIDTH + BAR_WIDTH + TOTAL_WIDTH
+    label_width: int = LABEL_WIDTH
+    total_x: int = LABEL_WIDTH + BAR_WIDTH + 8
+
+    @property
+    def id(self):
+        return f"chart-{FACT_PARAMETERS[self.fact]}"
+
+
+def _url(tracker_url, **query):
+    query = {key: value for key, value in query.items() if value}
+    return f"{tracker_url}?{urlencode(query)}" if query else tracker_url
+
+
+def build_dashboard(scope, groups, tracker_url):
+    """One chart per fact: a row per group of ``groups`` and one for the programme, each a bar split by
+    the fact's values, all bars on one scale (the largest row fills the width)."""
+    totals, by_group = fact_counts(scope, groups)
+    charts = []
+    for fact in Fact:
+        parameter = FACT_PARAMETERS[fact]
+        rows = [(group.title, group.slug, by_group[group.pk][fact]) for group in groups] + [
+            (_("Tout le programme"), "", totals[fact])
+        ]
+        scale = max((sum(count for *_, count in counts) for *_, counts in rows), default=0) or 1
+        chart_rows = []
+        for index, (label, slug, counts) in enumerate(rows):
+            row = Row(
+                label=str(label),
+                total=sum(count for *_, count in counts),
+                url=_url(tracker_url, groupe=slug),
+                y=index * ROW_HEIGHT,
+            )
+            x = LABEL_WIDTH
+            for value, value_label, count in counts:
+                width = BAR_WIDTH * count / scale
+                row.cells.append(
+                    Segment(
+                        value=value,
+                        label=str(value_label),
+                        count=count,
+                        url=_url(tracker_url, groupe=slug, **{parameter: value}),
+                        x=round(x, 1),
+                        width=round(width, 1),
+                    )
+                )
+                x += width
+            chart_rows.append(row)
+        legend = [(value, label) for value, label, count in totals[fact]]
+        charts.append(Chart(fact=fact, legend=legend, rows=chart_rows, height=len(chart_rows) * ROW_HEIGHT))
+    return charts
