@@ -5,10 +5,17 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test test-quick lint format check-migrations check-deploy messages check-messages bench bench-search soak test-browser mutation clean
+.PHONY: help system-packages run serve test test-quick lint format check-migrations check-deploy messages check-messages bench bench-search soak test-browser mutation clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# Debian packages the project needs besides Python: Chromium for the browser tests, gettext for the
+# catalogues, Pango and a font for WeasyPrint (the general assembly's PDF). CI installs the same.
+DEBIAN_PACKAGES = chromium fonts-dejavu-core gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+system-packages: ## Install the Debian packages the project needs (Chromium, gettext, Pango for the PDF); needs root or sudo
+	$$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
