@@ -164,7 +164,7 @@ MEETING = {
     "tags": TAGS,
 }
 ACCOUNT = {"username": TEXT, "first_name": TEXT, "last_name": TEXT}
-#: The formats of the demo's own files (documents/pdf.py, documents/odp.py).
+#: The formats of the demo's own files (documents/pdf.py, odp.py).
 RESOURCE_FORMATS = ("pdf", "odp")
 
 

@@ -12,9 +12,10 @@ from django.utils.text import slugify
 
 from documents.library import collection_for_group, ensure_library
 from documents.models import AccessRequest, DocumentKind, DownloadLogEntry, LibraryDocument
-from documents.odp import minimal_odp
 from documents.pdf import minimal_pdf
 from workinggroups.models import WorkingGroupPage
+
+from .odp import minimal_odp
 
 #: A line longer than this would run off the A4 page of the minutes.
 LINE_LENGTH = 110
