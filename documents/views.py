@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +19,11 @@ from privacy.ids import parse_id
 from privacy.rules import visible_pages
 from workinggroups.models import MeetingReportPage, WorkingGroupPage
 
+from . import listing
 from .access import user_can_open, user_can_open_group_minutes
+from .choices import DocumentKind
 from .forms import AccessRequestForm, pending_duplicate
+from .listing import describe, library_documents, library_groups, read_filters, title_details
 from .models import AccessRequest, LibraryDocument
 from .notifications import notify_request_received
 
@@ -77,6 +81,32 @@ def serve(request, document_id, document_filename):
     if etag:
         response["ETag"] = etag
     return _private(response)
+
+
+def library(request):
+    """ "Documentation et ressources": every document the person may open, filtered, paginated."""
+    groups = library_groups(request)
+    filters = read_filters(request.GET, groups)
+    page_obj = Paginator(library_documents(request.user, filters), listing.PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    selected = filters.group
+    return render(
+        request,
+        "documents/library.html",
+        {
+            "filters": filters,
+            "groups": groups,
+            "kinds": DocumentKind.choices,
+            "page_obj": page_obj,
+            "documents": describe(list(page_obj.object_list), groups),
+            "title_details": title_details(filters, page_obj),
+            # A group whose minutes the person may not open: they are asked for from its page.
+            "minutes_on_request": selected is not None
+            and getattr(selected, "minutes_collection", None) is not None
+            and not user_can_open_group_minutes(request.user, selected),
+        },
+    )
 
 
 def _safe_next(request, fallback):

@@ -74,7 +74,7 @@ def test_round_trip_keeps_every_record_and_file(tmp_path, settings, record_prope
     call_command("load_demo", stdout=StringIO())
     before = record_counts()
     archive, manifest = create_backup(tmp_path / "backups")
-    assert manifest["counts"] == before and len(manifest["files"]) == 37
+    assert manifest["counts"] == before and len(manifest["files"]) == 41  # 37 minutes, 4 resources
 
     target = restore_target(tmp_path)
     restored = manage("restore", str(archive), database_url=target, tmp_path=tmp_path)

@@ -15,11 +15,14 @@ import pytest
 import yaml
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils.html import escape
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, WorkflowState
 
 from documents.models import AccessRequest, DownloadLogEntry, LibraryDocument
+from documents.uploads import check_upload
 from sitewide.demo import data as demo_data
 from sitewide.demo.data import DemoDataError, load_data
 from sitewide.demo.loader import DemoResult
@@ -239,6 +242,25 @@ class TestTheLoadedDemo:
         assert {"pending", "granted", "refused", "expired"} <= statuses
         assert DownloadLogEntry.objects.count() >= 3
 
+    def test_every_member_finds_the_demo_resources_in_the_library_and_on_the_programme(self, demo, client):
+        client.login(username="membre", password=CLASS_PASSWORD)
+        library = client.get("/documents/").content.decode()
+        titles = [resource.title for resource in load_data().resources]
+        assert len(titles) >= 3
+        for title in titles:
+            assert escape(title) in library
+        assert "PDF, " in library and "ODP, " in library and "Présentation" in library and "Guide" in library
+        assert "PV –" not in library  # the minutes stay with their groups
+        for document in LibraryDocument.objects.filter(title__in=titles):
+            response = client.get(document.url)
+            assert response.status_code == 200
+            body = b"".join(response.streaming_content)
+            check_upload(SimpleUploadedFile(document.filename, body))  # a real PDF or ODP
+        programme = client.get("/groupes-de-travail-2017-2018/").content.decode()
+        assert escape("Guide de l'animation des groupes de travail") in programme
+        assert '<a href="/documents/">Tous les documents que vous pouvez ouvrir</a>' in programme
+        assert "Témoignages" in programme and "Sept mois plus tard" in programme
+
     def test_the_site_shows_the_recommendations_of_the_data_files_numbered_in_their_order(self, demo):
         data = load_data()
         in_files = [(rec.number, rec.title) for group in data.groups for rec in group.recommendations]
@@ -351,6 +373,21 @@ def drop_a_title(groups):
             "library.yaml",
             lambda c: c["downloads"][0].update(user="membre-ethique-99"),
             "library.yaml, at downloads > item 1 > user: 'membre-ethique-99' is no account of accounts.yaml",
+        ),
+        (
+            "library.yaml",
+            lambda c: c["resources"][0].update(file="charte.docx"),
+            "library.yaml, at resources > item 1 > file: expected a file name ending in .pdf or .odp",
+        ),
+        (
+            "library.yaml",
+            lambda c: c["resources"][1].update(kind="minutes"),
+            "library.yaml, at resources > item 2 > kind: expected one of guide, presentation, report",
+        ),
+        (
+            "library.yaml",
+            lambda c: c["resources"][1].update(uploaded_by="membre-ethique-1"),
+            "library.yaml, at resources > item 2 > uploaded_by: 'membre-ethique-1' is no role account",
         ),
         (
             "library.yaml",

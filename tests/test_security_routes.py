@@ -78,6 +78,9 @@ ID_URLS = [
     "/admin/documents/accessrequest/history/{}/",
     "{programme}recommandations/?page={}",
     "{programme}comptes-rendus/?page={}",
+    "/documents/?groupe={}",
+    "/documents/?page={}&q=pv",
+    "/documents/?du={}&type=minutes",
 ]
 
 

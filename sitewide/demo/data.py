@@ -23,7 +23,7 @@ from types import SimpleNamespace
 
 import yaml
 
-from documents.models import AccessRequest
+from documents.models import AccessRequest, DocumentKind
 from workinggroups.choices import (
     AssemblyOutcome,
     BoardPosition,
@@ -174,6 +174,17 @@ ACCOUNT = {"username": TEXT, "first_name": TEXT, "last_name": TEXT}
 TAKEN_POSITIONS = [
     p.value for p in BoardPosition if p not in {BoardPosition.RECEIVED, BoardPosition.UNDER_ANALYSIS}
 ]
+#: The formats of the demo's own files (documents/pdf.py, odp.py).
+RESOURCE_FORMATS = ("pdf", "odp")
+
+
+def RESOURCE_FILE(value, where):
+    """A file name ending in one of RESOURCE_FORMATS."""
+    if TEXT(value, where).rpartition(".")[2] not in RESOURCE_FORMATS or "/" in value:
+        where.error(
+            f"expected a file name ending in .{' or .'.join(RESOURCE_FORMATS)}, found {_shown(value)}"
+        )
+    return value
 
 #: What each file holds: a dict is a mapping with these keys (and no others), a one-item list a
 #: list of such items, a function a value of that kind.
@@ -312,6 +323,18 @@ SCHEMA = {
             }
         ],
         "downloads": [{"user": TEXT, "group": TEXT, "at": WHEN}],
+        "resources": [
+            {
+                "title": TEXT,
+                "file": RESOURCE_FILE,
+                "kind": one_of(kind for kind in DocumentKind.values if kind != DocumentKind.MINUTES),
+                "added": DATE,
+                "uploaded_by": TEXT,
+                "on_programme": Optional(BOOLEAN, False),
+                "description": Optional(TEXT, ""),
+                "lines": [TEXT],
+            }
+        ],
     },
 }
 
@@ -448,6 +471,14 @@ def check_together(data):
                 and None in (item.decided_by, item.decided_at)
             ):
                 here.error(f"a {item.status} request needs decided_by and decided_at")
+    titles = []
+    for index, resource in enumerate(data.resources, 1):
+        here = at["library.yaml"] / "resources" / f"item {index}"
+        if resource.uploaded_by not in {account.username for account in data.role_accounts}:
+            (here / "uploaded_by").error(f"'{resource.uploaded_by}' is no role account of accounts.yaml")
+        if resource.title in titles:
+            (here / "title").error(f"'{resource.title}' is the title of another resource")
+        titles.append(resource.title)
 
 
 def load_data(directory=None):

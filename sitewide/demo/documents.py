@@ -1,6 +1,7 @@
-"""Demo content of the minutes library: a small PDF for each meeting, some requests, some downloads.
+"""Demo content of the library: a small PDF for each meeting, some requests, some downloads, and
+the open resources (guides, the charter, a report, the assembly's presentation).
 
-The PDF's lines, the requests and the downloads are in ``data/library.yaml``.
+The PDF's lines, the requests, the downloads and the resources are in ``data/library.yaml``.
 """
 
 import datetime
@@ -9,10 +10,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
-from documents.library import collection_for_group
+from documents.library import collection_for_group, ensure_library
 from documents.models import AccessRequest, DocumentKind, DownloadLogEntry, LibraryDocument
 from documents.pdf import minimal_pdf
 from workinggroups.models import WorkingGroupPage
+
+from .odp import minimal_odp
 
 #: A line longer than this would run off the A4 page of the minutes.
 LINE_LENGTH = 110
@@ -100,3 +103,43 @@ def load_requests_and_downloads(accounts, library):
         )
     DownloadLogEntry.objects.bulk_create(downloads)
     return len(rows)
+
+
+def resource_file(resource):
+    """The bytes of one resource of library.yaml: a PDF of its lines, or slides (heading : text)."""
+    lines = [line[:LINE_LENGTH] for line in resource.lines]
+    if resource.file.endswith(".odp"):
+        slides = [tuple(part.strip() for part in line.partition(" : ")[::2]) for line in lines]
+        return minimal_odp(resource.title, slides)
+    return minimal_pdf(resource.title, lines)
+
+
+def load_resources(accounts, resources):
+    """The documents of the open "Ressources" collection, each created once (found again by its
+    title there). Returns ``(documents by title, how many were created)``."""
+    collection = ensure_library()[0]
+    existing = {
+        document.title: document
+        for document in LibraryDocument.objects.filter(
+            collection=collection, title__in=[resource.title for resource in resources]
+        )
+    }
+    created = 0
+    for resource in resources:
+        if resource.title in existing:
+            continue
+        document = LibraryDocument(
+            title=resource.title,
+            collection=collection,
+            kind=resource.kind,
+            uploaded_by_user=accounts[resource.uploaded_by],
+        )
+        document.file.save(resource.file, ContentFile(resource_file(resource)), save=False)
+        document._set_document_file_metadata()
+        document.save()
+        # The day it was put in the library, which the library page shows (created_at is set on save).
+        added = timezone.make_aware(datetime.datetime.combine(resource.added, datetime.time(9)))
+        LibraryDocument.objects.filter(pk=document.pk).update(created_at=added)
+        existing[resource.title] = document
+        created += 1
+    return existing, created

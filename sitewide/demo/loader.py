@@ -26,7 +26,7 @@ from workinggroups.models import (
 from workinggroups.roles import board_group, editors_group, ensure_roles, members_group
 
 from .data import fill_account, load_data
-from .documents import load_requests_and_downloads, minutes_for_meeting
+from .documents import load_requests_and_downloads, load_resources, minutes_for_meeting
 from .meetings import all_meetings
 from .moderation import load_pending_reports
 
@@ -60,6 +60,12 @@ class DemoLoader:
                 user.groups.add(self.editors)
             elif account.role == "board":
                 user.groups.add(self.board)
+        uploaders = {resource.uploaded_by for resource in data.resources}
+        self.resources, created = load_resources(
+            {user.username: user for user in self.User.objects.filter(username__in=uploaders)}, data.resources
+        )
+        for _ in range(created):
+            self.result.count("ressources")
         home = HomePage.objects.get()
         if not home.intro:
             home.intro = data.home.intro
@@ -125,6 +131,18 @@ class DemoLoader:
             framework=data.framework,
             show_in_menus=True,
         )
+        programme.resources = [
+            (
+                "resource",
+                {
+                    "title": resource.title,
+                    "document": self.resources[resource.title],
+                    "description": resource.description,
+                },
+            )
+            for resource in self.data.resources
+            if resource.on_programme
+        ]
         programme.testimonials = [
             ("testimonial", {"quote": t.quote, "author": t.author, "profile": t.profile})
             for t in data.testimonials

@@ -164,4 +164,5 @@ def member_pages():
         "reports": "/groupes-de-travail-2017-2018/comptes-rendus/",
         "search": "/search/?q=charte+éthique",
         "my-requests": "/documents/acces/mes-demandes/",
+        "library": "/documents/",
     }
