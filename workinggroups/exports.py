@@ -21,6 +21,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from privacy.spreadsheets import FORMULA_STARTS, neutralise_formula
 
@@ -105,9 +107,6 @@ def as_csv(recommendations, request):
 
 def as_xlsx(recommendations, request, sheet_title):
     """An XLSX workbook (openpyxl, which Wagtail already installs); text cells typed as text."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]  # Excel's limit
@@ -131,6 +130,8 @@ def as_xlsx(recommendations, request, sheet_title):
 
 def _weasyprint():
     try:
+        # Imported when a PDF is asked for: it fails (OSError) on a server without Pango, which must
+        # still serve everything else, and it is heavy for every other request.
         import weasyprint
     except (ImportError, OSError) as error:  # OSError: Pango or its companions are missing
         raise DocumentUnavailable(str(error)) from error

@@ -186,6 +186,7 @@ def RESOURCE_FILE(value, where):
         )
     return value
 
+
 #: What each file holds: a dict is a mapping with these keys (and no others), a one-item list a
 #: list of such items, a function a value of that kind.
 SCHEMA = {
