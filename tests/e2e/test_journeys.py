@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from workinggroups.models import MeetingReportPage
 
@@ -148,28 +149,59 @@ def test_member_finds_a_report_asks_for_the_minutes_and_downloads_them_once_gran
     assert data.startswith(b"%PDF-")
 
 
-def test_board_records_a_decision_and_members_see_it_in_the_tracker(people):
+def test_board_amends_then_records_the_assembly_and_a_member_reads_the_diff_and_the_pdf(people):
+    """Issue 17's journey: the board amends a recommendation it had deferred and records its position,
+    then the general assembly's outcome; a member sees what the board changed, finds it in the tracker
+    and downloads the assembly's document, which holds the amended text."""
+    amended_text = "Les membres du comité suivent une formation à la médiation dans leur première année."
     board = people("conseil").log_in_admin()
     page = board.page
     page.get_by_role("link", name="Décisions du Conseil").click()
-    # Recommendation 9 is still under analysis in the demo content.
-    page.locator("tr", has_text="Protéger les personnes qui signalent").get_by_role("link").first.click()
-    page.locator("#id_status").select_option(label="adoptée avec amendement")
-    page.locator("#id_amended_text").fill(
-        "Une procédure de signalement confidentielle, suivie par le comité éthique."
-    )
-    page.locator("#id_reasoning").fill("Le Conseil précise qui reçoit les signalements.")
-    page.locator("#id_note").fill("Séance du 15 mai 2018.")
-    page.locator("#id_decided_on").fill("2018-05-15")
+    # Recommendation 8 was deferred by the board in the demo content.
+    row = page.locator("tr", has_text="Former les membres du comité à la médiation")
+    row.get_by_role("link").first.click()
+    page.locator("#id_position").select_option(label="adoptée avec amendement")
+    page.locator("#id_amended_text").fill(amended_text)
+    page.locator("#id_reasoning").fill("Le budget 2019 prévoit la formation : le Conseil fixe un délai.")
+    page.locator("#id_position_note").fill("Séance du Conseil de septembre.")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text(re.compile("Décision enregistrée : la recommandation 9")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("Enregistré : la recommandation 8")).first).to_be_visible()
+
+    page.locator("tr", has_text="Former les membres du comité à la médiation").get_by_role(
+        "link"
+    ).first.click()
+    page.locator("#id_assembly_outcome").select_option(label="adoptée par l'assemblée")
+    page.locator("#id_assembly_date").fill("2018-06-19")
+    page.locator("#id_votes_for").fill("380")
+    page.locator("#id_votes_against").fill("12")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(
+        page.get_by_text(re.compile("assemblée générale : « adoptée par l.assemblée »")).first
+    ).to_be_visible()
 
     member = people("membre").log_in()
+    reader = member.page
     member.go("/groupes-de-travail-2017-2018/recommandations/")
-    member.page.get_by_label("Position du Conseil").select_option(label="Adoptée avec amendement")
-    member.page.get_by_role("button", name="Filtrer").click()
-    row = member.page.locator("tr", has_text="Protéger les personnes qui signalent")
-    expect(row).to_contain_text("Adoptée avec amendement")
+    reader.get_by_label("Assemblée générale").select_option(label="Adoptée par l'assemblée")
+    reader.get_by_label("Groupe de travail").select_option(label="Le comité éthique")
+    reader.get_by_role("button", name="Filtrer").click()
+    reader.locator("tr", has_text="Former les membres du comité à la médiation").get_by_role(
+        "link"
+    ).first.click()
+    expect(
+        reader.get_by_role("heading", name="Ce que le Conseil a changé dans le texte du groupe")
+    ).to_be_visible()
+    expect(reader.locator(".comparison ins").first).to_be_visible()
+    expect(reader.locator(".comparison del").first).to_be_visible()
+    expect(reader.locator(".decision", has_text="Assemblée générale")).to_contain_text("380")
+
+    member.go("/groupes-de-travail-2017-2018/recommandations/")
+    with reader.expect_download() as download:
+        reader.get_by_role("link", name="Le document de l'assemblée générale (PDF)").click()
+    with open(download.value.path(), "rb") as pdf:
+        text = " ".join("\n".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "Recommandation n° 8 · Former les membres du comité à la médiation" in text
+    assert amended_text in text and "Adoptée par l'assemblée · 19 juin 2018 · pour 380, contre 12" in text
 
 
 @pytest.mark.parametrize(
