@@ -627,3 +627,31 @@ def test_each_decisions_page_is_titled_with_its_recommendation(decision, board_m
     page = as_user(board_member).get(edit_url(decision)).content.decode()
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "Créer un comité éthique permanent" in title and "12" in title
+
+
+def test_the_board_corrects_what_goes_with_a_fact_without_moving_it(decision, board_member, as_user, member):
+    """A typo in the reasoning, the votes known a week later: the fact stays, the history says so; the
+    same form sent again unchanged writes nothing."""
+    decision.record(Fact.POSITION, P.UNDER_ANALYSIS, board_member)
+    decision.record(Fact.POSITION, P.REJECTED, board_member, reasoning="Hors de notre missoin.")
+    client = as_user(board_member)
+    assert post_decision(client, decision, reasoning="Hors de notre mission.").status_code == 302
+    assert post_decision(client, decision).status_code == 302  # nothing changed: nothing written
+    decision.refresh_from_db()
+    assert decision.reasoning == "Hors de notre mission." and decision.position == P.REJECTED
+    rows = list(decision.history.values_list("fact", "from_status", "to_status"))
+    assert rows[-1] == (Fact.POSITION, P.REJECTED, P.REJECTED) and len(rows) == 3
+    response = post_decision(client, decision, assembly_outcome=A.REJECTED, assembly_date="2018-06-19")
+    assert response.status_code == 302
+    assert post_decision(client, decision, votes_for="98", votes_against="301").status_code == 302
+    decision.refresh_from_db()
+    assert (decision.votes_for, decision.votes_against) == (98, 301)
+    assert "« rejetée par l'assemblée » : précisions apportées" in page_text(
+        as_user(member), decision.recommendation
+    )
+    # Still not before the fact has moved at all, nor once the assembly has spoken for the position.
+    with pytest.raises(ValidationError, match="L'assemblée générale s'est prononcée"):
+        decision.record(Fact.POSITION, P.REJECTED, board_member, reasoning="Autre motivation.")
+    fresh = BoardDecision.objects.get(recommendation=publish(decision.working_group, 40, "Nouvelle"))
+    with pytest.raises(ValidationError, match="ne peut pas passer"):
+        fresh.record(Fact.ASSEMBLY, A.PENDING, board_member, votes_for=3)

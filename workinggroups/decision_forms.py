@@ -142,11 +142,15 @@ class BoardDecisionForm(WagtailAdminModelForm):
                     FACT_FIELD[fact], _("Vous ne pouvez pas modifier ce point de la recommandation.")
                 )
                 return
+            fields = {
+                name: self.cleaned_data[name] for name in FACT_FIELDS[fact][1:] if name in self.cleaned_data
+            }
             try:
-                trial.check_transition(fact, trial.value_of(fact), to_value)
-                for name in FACT_FIELDS[fact]:
-                    if name in self.cleaned_data:
-                        setattr(trial, name, self.cleaned_data[name])
+                editing = trial.is_edit(fact, to_value, fields)
+                trial.check_transition(fact, trial.value_of(fact), to_value, editing=editing)
+                setattr(trial, FACT_FIELD[fact], to_value)
+                for name, value in fields.items():
+                    setattr(trial, name, value)
                 trial.clean_fact(fact, note)
             except ValidationError as error:
                 for name, messages in error.message_dict.items():

@@ -223,11 +223,22 @@ class BoardDecision(models.Model):
 
     # Changing a fact
 
-    def check_transition(self, fact, from_value, to_value):
-        """Refuse a move of ``fact`` from ``from_value`` to ``to_value``, with a message for the board."""
+    def is_edit(self, fact, to_value, fields):
+        """Whether recording ``to_value`` with ``fields`` keeps the fact where it stands and changes what
+        goes with it (the reasoning corrected, the votes added): allowed once the fact has left its first
+        value, and written to the history like a move."""
+        return (
+            to_value == self.value_of(fact)
+            and to_value != next(iter(FACT_VALUES[fact]))
+            and any(getattr(self, name) != value for name, value in fields.items())
+        )
+
+    def check_transition(self, fact, from_value, to_value, editing=False):
+        """Refuse a move of ``fact`` from ``from_value`` to ``to_value`` (or, ``editing``, a change of what
+        goes with it), with a message for the board."""
         field = FACT_FIELD[fact]
         values = FACT_VALUES[fact]
-        if to_value not in TRANSITIONS[fact][values(from_value)]:
+        if not editing and to_value not in TRANSITIONS[fact][values(from_value)]:
             allowed = in_order(TRANSITIONS[fact][values(from_value)], fact)
             names = ", ".join(f"« {value.label} »" for value in allowed) or gettext("aucun")
             raise ValidationError(
@@ -334,7 +345,7 @@ class BoardDecision(models.Model):
         for name in (*FACT_FIELDS[Fact.POSITION], *FACT_FIELDS[Fact.ASSEMBLY], *FACT_FIELDS[Fact.FOLLOW_UP]):
             setattr(self, name, getattr(stored, name))
         from_value = self.value_of(fact)
-        self.check_transition(fact, from_value, to_value)
+        self.check_transition(fact, from_value, to_value, editing=self.is_edit(fact, to_value, fields))
         setattr(self, FACT_FIELD[fact], to_value)
         for name, value in fields.items():
             setattr(self, name, value)
