@@ -211,7 +211,7 @@ def test_the_board_amends_the_assembly_decides_and_the_facilitator_follows_up(
         assert expected in assembly, expected
     assert "Adoptée avec amendement" not in assembly and "Amendée en séance" not in position
     for expected in (
-        "En cours · 80 %",
+        "En cours · 80\xa0%",
         "Appel à candidatures lancé.",
         "avancement : 80 %",
         "Huit candidats retenus.",

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from .choices import Fact
 from .models.listings import FACT_PARAMETERS, fact_counts
 
-#: Geometry of one chart, in the SVG's own units (it scales to the width of the page).
-LABEL_WIDTH = 190
-BAR_WIDTH = 360
-ROW_HEIGHT = 34
+#: Geometry of one chart, in the SVG's own units (it scales to the width of the page, up to a maximum
+#: in the CSS): each row is the group's name on a line, then its bar with the total after it, so that
+#: a phone's narrow screen keeps the names whole and legible.
+BAR_WIDTH = 400
+ROW_HEIGHT = 50
+LABEL_HEIGHT = 18
 BAR_HEIGHT = 22
-TOTAL_WIDTH = 50
+TOTAL_WIDTH = 44
 
 
 @dataclass
@@ -46,12 +48,16 @@ class Row:
         return [cell for cell in self.cells if cell.count]
 
     @property
+    def label_y(self):
+        return self.y + LABEL_HEIGHT - 4
+
+    @property
     def bar_y(self):
-        return self.y + (ROW_HEIGHT - BAR_HEIGHT) / 2
+        return self.y + LABEL_HEIGHT
 
     @property
     def text_y(self):
-        return self.y + ROW_HEIGHT / 2
+        return self.bar_y + BAR_HEIGHT / 2
 
 
 @dataclass
@@ -60,9 +66,9 @@ class Chart:
     legend: list
     rows: list
     height: int = 0
-    width: int = LABEL_WIDTH + BAR_WIDTH + TOTAL_WIDTH
-    label_width: int = LABEL_WIDTH
-    total_x: int = LABEL_WIDTH + BAR_WIDTH + 8
+    width: int = BAR_WIDTH + TOTAL_WIDTH
+    bar_height: int = BAR_HEIGHT
+    total_x: int = BAR_WIDTH + 8
 
     @property
     def id(self):
@@ -76,7 +82,8 @@ def _url(tracker_url, **query):
 
 def build_dashboard(scope, groups, tracker_url):
     """One chart per fact: a row per group of ``groups`` and one for the programme, each a bar split by
-    the fact's values, all bars on one scale (the largest row fills the width)."""
+    the fact's values in proportion (every bar is the whole of its row, its total written after it),
+    so that groups of different sizes compare at a glance."""
     totals, by_group = fact_counts(scope, groups)
     charts = []
     for fact in Fact:
@@ -84,7 +91,6 @@ def build_dashboard(scope, groups, tracker_url):
         rows = [(group.title, group.slug, by_group[group.pk][fact]) for group in groups] + [
             (_("Tout le programme"), "", totals[fact])
         ]
-        scale = max((sum(count for *_, count in counts) for *_, counts in rows), default=0) or 1
         chart_rows = []
         for index, (label, slug, counts) in enumerate(rows):
             row = Row(
@@ -93,9 +99,9 @@ def build_dashboard(scope, groups, tracker_url):
                 url=_url(tracker_url, groupe=slug),
                 y=index * ROW_HEIGHT,
             )
-            x = LABEL_WIDTH
+            x = 0.0
             for value, value_label, count in counts:
-                width = BAR_WIDTH * count / scale
+                width = BAR_WIDTH * count / (row.total or 1)
                 row.cells.append(
                     Segment(
                         value=value,
