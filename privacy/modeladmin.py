@@ -1,7 +1,7 @@
 """What every wagtail-modeladmin screen of the intranet shares: a history that checks permissions, and
 CSV exports that a spreadsheet never runs as formulas."""
 
-from django.contrib.admin import RelatedFieldListFilter
+from django.contrib.admin import RelatedFieldListFilter, RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from wagtail_modeladmin.helpers import ButtonHelper
@@ -14,6 +14,15 @@ from privacy.spreadsheets import neutralise_formula
 class RelatedFilterWithoutEmpty(RelatedFieldListFilter):
     """A filter on a foreign key without the "-" choice Django adds for a nullable one: the empty
     value only happens for a deleted group or programme, and "-" says nothing to the board."""
+
+    @property
+    def include_empty_choice(self):
+        return False
+
+
+class OnlyListedRelated(RelatedOnlyFieldListFilter):
+    """The same, offering only the values of the rows the listing shows to this person (its
+    ``get_queryset``): a facilitator's filter names their groups, never the others."""
 
     @property
     def include_empty_choice(self):

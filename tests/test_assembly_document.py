@@ -77,6 +77,7 @@ def url(programme, name, **query):
 
 def pdf_text(response):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="recommandations-')
     reader = PdfReader(io.BytesIO(response.content))
     return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
 

@@ -122,3 +122,11 @@ def test_the_dashboard_speaks_the_readers_language(counted, programme, member, a
 def test_a_programme_without_recommendations_shows_no_empty_chart(programme, member, as_user):
     page = as_user(member).get(programme.url).content.decode()
     assert 'id="dashboard-title"' not in page
+
+
+def test_a_follow_up_rows_link_lists_what_it_counts(counted, group_a, programme, member, as_user):
+    board = dashboard(as_user(member), programme)
+    tracker = programme.url + programme.reverse_subpage("tracker")
+    assert f'href="{html.escape(tracker)}?groupe={group_a.slug}&amp;suivi=any"' in board
+    listed = as_user(member).get(tracker, {"groupe": group_a.slug, "suivi": "any"}).content.decode()
+    assert "Adoptée 2" in listed and "Adoptée 1" not in listed  # only 2 was adopted by the assembly

@@ -9,9 +9,11 @@ import io
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from workinggroups.models import (
     AssemblyOutcome,
@@ -22,7 +24,7 @@ from workinggroups.models import (
     FollowUp,
 )
 
-from .factories import RecommendationPageFactory
+from .factories import RecommendationPageFactory, make_working_group
 
 pytestmark = pytest.mark.usefixtures("shared_world")
 
@@ -655,3 +657,104 @@ def test_the_board_corrects_what_goes_with_a_fact_without_moving_it(decision, bo
     fresh = BoardDecision.objects.get(recommendation=publish(decision.working_group, 40, "Nouvelle"))
     with pytest.raises(ValidationError, match="ne peut pas passer"):
         fresh.record(Fact.ASSEMBLY, A.PENDING, board_member, votes_for=3)
+
+
+def test_a_tab_opened_before_someone_elses_change_does_not_undo_it(decision, board_member, group_a, as_user):
+    to_the_assembly(decision, board_member)
+    decision.record(Fact.FOLLOW_UP, F.IN_PROGRESS, board_member, note="Lancée.", progress=40)
+    board = as_user(board_member)
+    opened = board.get(edit_url(decision)).content.decode()
+    loaded = re.search(r'name="loaded_version" value="([^"]+)"', opened).group(1)
+    assert 'type="hidden" name="loaded_version"' in opened
+    # Meanwhile the facilitator notes progress.
+    decision.record(Fact.FOLLOW_UP, F.IN_PROGRESS, group_a.facilitator, note="À mi-chemin.", progress=60)
+    decision.refresh_from_db()
+    stale = form_data(decision, progress=40, follow_up_note="Note du Conseil.", loaded_version=loaded)
+    response = board.post(edit_url(decision), stale)
+    assert response.status_code == 200
+    assert "Quelqu'un a modifié cette recommandation depuis que vous avez ouvert cette page" in html.unescape(
+        response.content.decode()
+    )
+    decision.refresh_from_db()
+    assert decision.progress == 60 and decision.history.filter(note="Note du Conseil.").count() == 0
+    fresh = re.search(
+        r'name="loaded_version" value="([^"]+)"', board.get(edit_url(decision)).content.decode()
+    )
+    again = form_data(decision, follow_up_note="Note du Conseil.", loaded_version=fresh.group(1))
+    assert board.post(edit_url(decision), again).status_code == 302
+    assert decision.history.filter(note="Note du Conseil.", progress=60).exists()
+
+
+def test_a_note_alone_is_recorded_for_every_fact(decision, board_member, as_user, member):
+    to_the_assembly(decision, board_member)
+    decision.record(Fact.FOLLOW_UP, F.DONE, board_member)
+    client = as_user(board_member)
+    for note_field, fact in (
+        ("position_note", Fact.POSITION),
+        ("assembly_change_note", Fact.ASSEMBLY),
+        ("follow_up_note", Fact.FOLLOW_UP),
+    ):
+        assert post_decision(client, decision, **{note_field: f"Précision ({fact})."}).status_code == 302
+        row = decision.history.latest("pk")
+        assert (row.fact, row.from_status == row.to_status, row.note) == (fact, True, f"Précision ({fact}).")
+    text = page_text(as_user(member), decision.recommendation)
+    assert (
+        "« réalisée » : précisions apportées" in text and "avancement" not in text.split("Notes de suivi")[1]
+    )
+
+
+def test_an_assembly_outcome_recorded_by_mistake_is_withdrawn_with_why(decision, board_member):
+    to_the_assembly(decision, board_member)
+    decision.record(Fact.ASSEMBLY, A.ADOPTED, board_member, votes_for=10)
+    with pytest.raises(ValidationError, match="Dites pourquoi cette décision de l'assemblée est retirée"):
+        decision.record(Fact.ASSEMBLY, A.PENDING, board_member)
+    decision.record(Fact.ASSEMBLY, A.PENDING, board_member, note="Saisie sur la mauvaise recommandation.")
+    decision.refresh_from_db()
+    assert (decision.assembly_outcome, decision.assembly_date, decision.votes_for) == (A.PENDING, None, None)
+    decision.record(Fact.POSITION, P.UNDER_ANALYSIS, board_member)  # the position may move again
+
+
+def test_an_amended_text_goes_only_with_an_amendment(decision, board_member, member, as_user):
+    decision.record(Fact.POSITION, P.UNDER_ANALYSIS, board_member)
+    decision.record(Fact.POSITION, P.AMENDED, board_member, amended_text="Sept membres.", reasoning="Taille.")
+    decision.record(Fact.POSITION, P.UNDER_ANALYSIS, board_member)
+    decision.refresh_from_db()
+    assert decision.amended_text == "Sept membres."  # kept while the board analyses again...
+    assert "Texte amendé par le Conseil" not in page_text(
+        as_user(member), decision.recommendation
+    )  # ...unseen
+    decision.record(Fact.POSITION, P.ADOPTED, board_member, amended_text="Ajouté après coup.")
+    decision.refresh_from_db()
+    assert decision.amended_text == ""
+    assert "Texte amendé par le Conseil" not in page_text(as_user(member), decision.recommendation)
+
+
+def test_a_merge_into_a_private_groups_recommendation_is_not_numbered_for_those_outside(
+    decision, board_member, member, as_user, programme
+):
+    private = make_working_group(programme, members=1, title="Groupe confidentiel", slug="confidentiel")
+    restriction = PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([private.django_group, Group.objects.get(name="Conseil d'administration")])
+    secret = publish(private, 77, "Recommandation secrète")
+    decision.record(Fact.POSITION, P.UNDER_ANALYSIS, board_member)
+    decision.record(Fact.POSITION, P.MERGED, board_member, merged_into=secret, reasoning="Même objet.")
+    tracker = programme.url + programme.reverse_subpage("tracker")
+    for client in (as_user(member),):
+        for url in (tracker, decision.recommendation.get_parent().url, decision.recommendation.url):
+            text = html.unescape(client.get(url).content.decode())
+            assert "Fusionnée dans une autre" in text and "n° 77" not in text, url
+        exported = client.get(programme.url + programme.reverse_subpage("tracker_csv")).content.decode()
+        assert ",77," not in exported and "secrète" not in exported
+    assert "n° 77" in html.unescape(as_user(board_member).get(tracker).content.decode())
+
+
+def test_the_facilitators_follow_up_screen_offers_only_their_groups_in_its_filter(
+    decision, group_a, group_b, board_member, as_user
+):
+    to_the_assembly(decision, board_member)
+    other = BoardDecision.objects.get(recommendation=publish(group_b, 30, "Publier les comptes"))
+    to_the_assembly(other, board_member)
+    listing = as_user(group_a.facilitator).get("/admin/workinggroups/followuprecord/").content.decode()
+    assert group_a.title in listing and group_b.title not in listing

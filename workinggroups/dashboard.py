@@ -68,6 +68,7 @@ class Chart:
     height: int = 0
     width: int = BAR_WIDTH + TOTAL_WIDTH
     bar_height: int = BAR_HEIGHT
+    bar_width: int = BAR_WIDTH
     total_x: int = BAR_WIDTH + 8
 
     @property
@@ -93,10 +94,12 @@ def build_dashboard(scope, groups, tracker_url):
         ]
         chart_rows = []
         for index, (label, slug, counts) in enumerate(rows):
+            # A follow-up row counts what the assembly adopted: its link lists those only.
+            row_filter = {parameter: "any"} if fact == Fact.FOLLOW_UP else {}
             row = Row(
                 label=str(label),
                 total=sum(count for *_, count in counts),
-                url=_url(tracker_url, groupe=slug),
+                url=_url(tracker_url, groupe=slug, **row_filter),
                 y=index * ROW_HEIGHT,
             )
             x = 0.0

@@ -63,6 +63,8 @@ class BoardDecisionForm(WagtailAdminModelForm):
     follow_up_note = _note_field(
         _lazy("Où en est la mise en œuvre, ou pourquoi elle est abandonnée : visible par les membres.")
     )
+    # When the form was opened: a tab opened before someone else's change must not undo it.
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
@@ -70,6 +72,7 @@ class BoardDecisionForm(WagtailAdminModelForm):
         self.before = {
             name: getattr(self.instance, name) for fields in FACT_FIELDS.values() for name in fields
         }
+        self.fields["loaded_version"].initial = self.version(self.instance)
         self.facts = [fact for fact in Fact if FACT_FIELD[fact] in self.fields]
         for fact in self.facts:
             self._offer_allowed(fact)
@@ -101,6 +104,34 @@ class BoardDecisionForm(WagtailAdminModelForm):
             "allowed": ", ".join(f"« {value.label} »" for value in allowed) or _("aucun"),
         }
 
+    @staticmethod
+    def version(decision):
+        return decision.updated_at.isoformat() if decision.updated_at else ""
+
+    def clean_loaded_version(self):
+        loaded = self.cleaned_data.get("loaded_version")
+        if loaded and loaded != self.version(BoardDecision.objects.get(pk=self.instance.pk)):
+            raise ValidationError(
+                _(
+                    "Quelqu'un a modifié cette recommandation depuis que vous avez ouvert cette page : rien "
+                    "n'a été enregistré. Rechargez la page pour voir où elle en est, puis recommencez."
+                )
+            )
+        return loaded
+
+    def _clean_text(self, name):
+        """Line breaks as the database keeps them (a browser sends CRLF): unchanged text stays unchanged."""
+        return (self.cleaned_data.get(name) or "").replace("\r\n", "\n")
+
+    def clean_amended_text(self):
+        return self._clean_text("amended_text")
+
+    def clean_reasoning(self):
+        return self._clean_text("reasoning")
+
+    def clean_assembly_note(self):
+        return self._clean_text("assembly_note")
+
     def clean_decided_on(self):
         decided_on = self.cleaned_data.get("decided_on")
         if decided_on and decided_on > timezone.localdate():
@@ -116,8 +147,9 @@ class BoardDecisionForm(WagtailAdminModelForm):
                 self.cleaned_data.get(name, self.before[name]) != self.before[name]
                 for name in FACT_FIELDS[fact]
             )
-            # A follow-up note on its own is a progress note: "in progress" again, with the percentage.
-            if moved or (fact == Fact.FOLLOW_UP and note):
+            # A note on its own is recorded too: for a follow-up in progress, a progress note; otherwise
+            # a precision on where the fact stands.
+            if moved or note:
                 changed.append(fact)
         return changed
 
@@ -146,7 +178,7 @@ class BoardDecisionForm(WagtailAdminModelForm):
                 name: self.cleaned_data[name] for name in FACT_FIELDS[fact][1:] if name in self.cleaned_data
             }
             try:
-                editing = trial.is_edit(fact, to_value, fields)
+                editing = trial.is_edit(fact, to_value, fields, note)
                 trial.check_transition(fact, trial.value_of(fact), to_value, editing=editing)
                 setattr(trial, FACT_FIELD[fact], to_value)
                 for name, value in fields.items():

@@ -60,9 +60,12 @@ def columns(request):
         (_("Groupe de travail"), lambda r: r.working_group.title if r.working_group else ""),
         (_("Texte du groupe"), lambda r: plain(r.text)),
         (_("Position du Conseil"), _fact(lambda d: d.get_position_display())),
-        (_("Texte amendé par le Conseil"), _fact(lambda d: d.amended_text)),
+        (_("Texte amendé par le Conseil"), _fact(lambda d: d.shown_amended_text)),
         (_("Motivation du Conseil"), _fact(lambda d: d.reasoning)),
-        (_("Fusionnée dans (n°)"), _fact(lambda d: d.merged_into.number if d.merged_into else "")),
+        (
+            _("Fusionnée dans (n°)"),
+            _fact(lambda d: getattr(d.visible_merge, "number", "") if hasattr(d, "visible_merge") else ""),
+        ),
         (_("Assemblée générale"), _fact(lambda d: d.get_assembly_outcome_display())),
         (_("Date de l'assemblée générale"), _fact(lambda d: d.assembly_date)),
         (_("Ce que l'assemblée a dit ou changé"), _fact(lambda d: d.assembly_note)),
@@ -138,13 +141,13 @@ def _weasyprint():
     return weasyprint
 
 
-def as_pdf(request, programme, recommendations, groups):
+def as_pdf(request, programme, recommendations, groups, group=None):
     """The general assembly's document, laid out by WeasyPrint from ``assembly_document.html``."""
     weasyprint = _weasyprint()
     by_group = {group.pk: [] for group in groups}
     for recommendation in recommendations:
         decision = _decision(recommendation)
-        if decision is not None and decision.amended_text.strip():
+        if decision is not None and decision.shown_amended_text.strip():
             recommendation.comparison = word_diff(recommendation.text, decision.amended_text)
         working_group = recommendation.working_group
         if working_group is not None and working_group.pk in by_group:
@@ -154,6 +157,7 @@ def as_pdf(request, programme, recommendations, groups):
         "workinggroups/assembly_document.html",
         {
             "programme": programme,
+            "group": group,
             "sections": sections,
             "count": sum(len(items) for _group, items in sections),
             "made_at": timezone.now(),

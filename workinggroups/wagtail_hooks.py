@@ -1,6 +1,5 @@
 """Admin integration: the board's decisions, and refusals that keep moderation honest."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -17,7 +16,12 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import EditView
 
 from privacy.ids import parse_id
-from privacy.modeladmin import ContextualButtonHelper, IntranetModelAdminMixin, RelatedFilterWithoutEmpty
+from privacy.modeladmin import (
+    ContextualButtonHelper,
+    IntranetModelAdminMixin,
+    OnlyListedRelated,
+    RelatedFilterWithoutEmpty,
+)
 
 from . import moderation
 from .choices import Fact, MembershipRole
@@ -67,6 +71,7 @@ def decision_panels(facts):
             ),
             *(sections[fact] for fact in facts),
             FieldPanel("decided_on"),
+            FieldPanel("loaded_version"),
         ],
         base_form_class=BoardDecisionForm,
     )
@@ -217,7 +222,7 @@ class FollowUpAdmin(IntranetModelAdminMixin, ModelAdmin):
     edit_handler = decision_panels([Fact.FOLLOW_UP])
     list_display_add_buttons = "recommendation"
     list_display = ("recommendation_number", "recommendation", "working_group", "follow_up", "progress")
-    list_filter = ("follow_up", ("working_group", RelatedFilterWithoutEmpty))
+    list_filter = ("follow_up", ("working_group", OnlyListedRelated))
     list_select_related = ("recommendation", "working_group")
     search_fields = ("recommendation__title",)
     ordering = ("recommendation__number",)
@@ -318,11 +323,7 @@ def moderation_urls():
 def reviews_pages(request):
     """Board members and facilitators review pages; worked out once per request."""
     if not hasattr(request, "_reviews_pages"):
-        user = request.user
-        request._reviews_pages = user.is_superuser or (
-            user.groups.filter(name=settings.BOARD_GROUP_NAME).exists()
-            or WorkingGroupMembership.objects.filter(user=user, role=MembershipRole.FACILITATOR).exists()
-        )
+        request._reviews_pages = is_board(request.user) or is_facilitator(request.user)
     return request._reviews_pages
 
 

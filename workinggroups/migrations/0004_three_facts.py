@@ -2,10 +2,16 @@
 with its own history (issue 17). Before, one status ran from "received" to "implemented" and folded
 the three together.
 
-What was "presented to the general assembly" becomes the assembly's outcome: "rejected" where the
-board's position was a rejection (the assembly took note of it), "adopted" otherwise; the free text
-of the outcome is kept as the assembly's note. What was "implemented" is also a follow-up "done".
-History rows move to the fact they were about.
+Forward: what was "presented to the general assembly" becomes the assembly's outcome: "rejected"
+where the board's position was a rejection (the assembly took note of it), "adopted" otherwise; the
+free text of the outcome is kept as the assembly's note. What was "implemented" is also a follow-up
+"done"; the old rules let an adopted recommendation be implemented without being presented, and
+such a one is recorded as adopted by the assembly with no date (the follow-up exists only for what
+the assembly adopted). History rows move to the fact they were about.
+
+Backward (to undo a deployment): the single status again, from the three facts. A merge, which did
+not exist before, becomes "under analysis"; the follow-up's notes and percentages, which had no
+place, are dropped, as are corrections of the assembly's outcome (the first decision is kept).
 """
 
 import django.core.validators
@@ -40,15 +46,27 @@ def split_the_facts(apps, schema_editor):
 def fold_the_facts(apps, schema_editor):
     BoardDecision = apps.get_model("workinggroups", "BoardDecision")
     History = apps.get_model("workinggroups", "BoardDecisionHistory")
-    for decision in BoardDecision.objects.exclude(assembly_outcome="pending"):
-        decision.position_before_presenting = decision.position
-        decision.position = "implemented" if decision.follow_up == "done" else "presented"
+    History.objects.filter(fact="position").filter(to_status="merged").update(to_status="under_analysis")
+    History.objects.filter(fact="position").filter(from_status="merged").update(from_status="under_analysis")
+    for decision in BoardDecision.objects.all():
+        if decision.position == "merged":
+            decision.position = "under_analysis"
+        if decision.assembly_outcome != "pending":
+            decision.position_before_presenting = decision.position
+            decision.position = "implemented" if decision.follow_up == "done" else "presented"
         decision.save()
-    History.objects.filter(fact="assembly").update(from_status="adopted", to_status="presented")
-    History.objects.filter(fact="follow_up", to_status="done").update(
-        from_status="presented", to_status="implemented"
-    )
-    History.objects.filter(fact="follow_up").exclude(to_status="implemented").delete()
+        assembly = list(History.objects.filter(decision=decision, fact="assembly").order_by("changed_at", "pk"))
+        for later in assembly[1:]:
+            later.delete()
+        if assembly:
+            assembly[0].from_status = decision.position_before_presenting or "adopted"
+            assembly[0].to_status = "presented"
+            assembly[0].save()
+        follow_up = History.objects.filter(decision=decision, fact="follow_up")
+        done = follow_up.filter(to_status="done").order_by("-changed_at", "-pk").first()
+        follow_up.exclude(pk=getattr(done, "pk", None)).delete()
+        if done is not None:
+            History.objects.filter(pk=done.pk).update(from_status="presented", to_status="implemented")
 
 
 class Migration(migrations.Migration):

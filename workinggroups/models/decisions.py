@@ -42,10 +42,11 @@ TRANSITIONS = {
     },
     Fact.ASSEMBLY: {
         A.PENDING: {A.ADOPTED, A.AMENDED, A.REJECTED},
-        # A correction of what was recorded (the minutes of the assembly say otherwise).
-        A.ADOPTED: {A.AMENDED, A.REJECTED},
-        A.AMENDED: {A.ADOPTED, A.REJECTED},
-        A.REJECTED: {A.ADOPTED, A.AMENDED},
+        # A correction of what was recorded (the minutes of the assembly say otherwise), or of a
+        # recommendation recorded by mistake (back to "not yet presented", with why).
+        A.ADOPTED: {A.PENDING, A.AMENDED, A.REJECTED},
+        A.AMENDED: {A.PENDING, A.ADOPTED, A.REJECTED},
+        A.REJECTED: {A.PENDING, A.ADOPTED, A.AMENDED},
     },
     Fact.FOLLOW_UP: {
         F.NOT_STARTED: {F.IN_PROGRESS, F.DONE, F.ABANDONED},
@@ -200,14 +201,17 @@ class BoardDecision(models.Model):
         return self.assembly_outcome in TO_CARRY_OUT
 
     @property
+    def shown_amended_text(self):
+        """The amended text members see: only while the board's position is the amendment (a text kept
+        while the board analyses again is a draft)."""
+        return self.amended_text if self.position == P.AMENDED else ""
+
+    @property
     def has_votes(self):
         return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstaining))
 
     def value_of(self, fact):
         return getattr(self, FACT_FIELD[fact])
-
-    def history_of(self, fact):
-        return [change for change in self.history.all() if change.fact == fact]
 
     # Who may change what
 
@@ -218,26 +222,29 @@ class BoardDecision(models.Model):
             return True
         return fact == Fact.FOLLOW_UP and facilitates(user, self.working_group_id)
 
-    def allowed_next(self, fact, from_value=None):
-        return TRANSITIONS[fact][FACT_VALUES[fact](from_value or self.value_of(fact))]
+    def allowed_next(self, fact):
+        return TRANSITIONS[fact][FACT_VALUES[fact](self.value_of(fact))]
 
     # Changing a fact
 
-    def is_edit(self, fact, to_value, fields):
-        """Whether recording ``to_value`` with ``fields`` keeps the fact where it stands and changes what
-        goes with it (the reasoning corrected, the votes added): allowed once the fact has left its first
-        value, and written to the history like a move."""
-        return (
-            to_value == self.value_of(fact)
-            and to_value != next(iter(FACT_VALUES[fact]))
-            and any(getattr(self, name) != value for name, value in fields.items())
-        )
+    def is_edit(self, fact, to_value, fields, note=""):
+        """How recording ``to_value`` keeps the fact where it stands: "fields" when it changes what goes
+        with it (the reasoning corrected, the votes added), "note" when it only adds a note, None when it
+        moves the fact (or does nothing). Allowed once the fact has left its first value; written to
+        the history like a move."""
+        if to_value != self.value_of(fact) or to_value == next(iter(FACT_VALUES[fact])):
+            return None
+        if any(getattr(self, name) != value for name, value in fields.items()):
+            return "fields"
+        return "note" if note.strip() else None
 
     def check_transition(self, fact, from_value, to_value, editing=False):
-        """Refuse a move of ``fact`` from ``from_value`` to ``to_value`` (or, ``editing``, a change of what
-        goes with it), with a message for the board."""
+        """Refuse a move of ``fact`` from ``from_value`` to ``to_value`` (or, ``editing`` being what
+        is_edit says, a change of what goes with it), with a message for the board."""
         field = FACT_FIELD[fact]
         values = FACT_VALUES[fact]
+        if editing == "note":
+            return  # a note on where the fact stands changes nothing the other facts depend on
         if not editing and to_value not in TRANSITIONS[fact][values(from_value)]:
             allowed = in_order(TRANSITIONS[fact][values(from_value)], fact)
             names = ", ".join(f"« {value.label} »" for value in allowed) or gettext("aucun")
@@ -276,9 +283,12 @@ class BoardDecision(models.Model):
             )
 
     def clean_fact(self, fact, note):
-        """What must be said with the fact's new value; ``note`` is the history's note."""
+        """What must be said with the fact's new value; ``note`` is the history's note. What no longer
+        goes with the new value is cleared (the amended text of a position that is no amendment)."""
         errors = {}
         if fact == Fact.POSITION:
+            if self.position in {P.ADOPTED, P.MERGED, P.DEFERRED, P.REJECTED}:
+                self.amended_text = ""  # kept while the board analyses again, shown only when amended
             if self.position == P.AMENDED and not self.amended_text.strip():
                 errors["amended_text"] = gettext("Indiquez le texte amendé par le Conseil.")
             if self.position in {P.AMENDED, P.MERGED, P.DEFERRED, P.REJECTED} and not self.reasoning.strip():
@@ -289,6 +299,11 @@ class BoardDecision(models.Model):
                     errors["merged_into"] = problem
             else:
                 self.merged_into = None
+        elif fact == Fact.ASSEMBLY and self.assembly_outcome == A.PENDING:
+            if not note.strip():
+                errors["note"] = gettext("Dites pourquoi cette décision de l'assemblée est retirée.")
+            self.assembly_date, self.assembly_note = None, ""
+            self.votes_for = self.votes_against = self.votes_abstaining = None
         elif fact == Fact.ASSEMBLY:
             if not self.assembly_date:
                 errors["assembly_date"] = gettext("Indiquez la date de l'assemblée générale.")
@@ -337,7 +352,19 @@ class BoardDecision(models.Model):
         fact = Fact(fact)
         if not self.may_record(user, fact):
             raise PermissionDenied(gettext("Vous ne pouvez pas modifier ce point de la recommandation."))
-        stored = BoardDecision.objects.select_for_update().get(pk=self.pk)
+        # Lock this record, and for a merge the target's too (in a fixed order, so that two merges
+        # made at once, each into the other, wait for each other instead of making a loop).
+        locked = {self.pk}
+        if fact == Fact.POSITION and to_value == P.MERGED and fields.get("merged_into") is not None:
+            target = BoardDecision.objects.filter(recommendation=fields["merged_into"]).values_list(
+                "pk", flat=True
+            )
+            locked.update(target)
+        rows = {
+            row.pk: row
+            for row in BoardDecision.objects.select_for_update().filter(pk__in=locked).order_by("pk")
+        }
+        stored = rows[self.pk]
         unknown = set(fields) - set(FACT_FIELDS[fact][1:])
         if unknown:
             raise ValueError(f"{', '.join(sorted(unknown))} do not belong to {fact}")
@@ -345,14 +372,16 @@ class BoardDecision(models.Model):
         for name in (*FACT_FIELDS[Fact.POSITION], *FACT_FIELDS[Fact.ASSEMBLY], *FACT_FIELDS[Fact.FOLLOW_UP]):
             setattr(self, name, getattr(stored, name))
         from_value = self.value_of(fact)
-        self.check_transition(fact, from_value, to_value, editing=self.is_edit(fact, to_value, fields))
+        self.check_transition(fact, from_value, to_value, editing=self.is_edit(fact, to_value, fields, note))
         setattr(self, FACT_FIELD[fact], to_value)
         for name, value in fields.items():
             setattr(self, name, value)
         self.clean_fact(fact, note)
         self.full_clean(exclude=["recommendation", "working_group", "programme"])
         self.updated_by = user
-        self.save()
+        # Only what this method owns: a page move may update the group and programme meanwhile.
+        owned = [name for names in FACT_FIELDS.values() for name in names]
+        self.save(update_fields=[*owned, "updated_by", "updated_at"])
         return BoardDecisionHistory.objects.create(
             decision=self,
             fact=fact,
@@ -426,7 +455,7 @@ class BoardDecisionHistory(models.Model):
 
     @property
     def is_progress_note(self):
-        return self.fact == Fact.FOLLOW_UP and self.from_status == self.to_status
+        return self.fact == Fact.FOLLOW_UP and self.from_status == self.to_status == F.IN_PROGRESS
 
 
 class FollowUpRecord(BoardDecision):

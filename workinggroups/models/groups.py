@@ -14,7 +14,7 @@ from ..choices import RICH_TEXT_FEATURES, MembershipRole, StakeholderProfile
 from ..forms import WorkingGroupPageForm
 from ..people import summarise_memberships
 from ..search_text import SearchResultText
-from .recommendations import RecommendationPage
+from .recommendations import RecommendationPage, show_merges
 from .reports import MeetingReportPage
 
 
@@ -120,9 +120,12 @@ def group_page_context(request, group):
     context["meetings"] = list(
         visible_pages(request, MeetingReportPage.objects.child_of(group)).order_by("date", "pk")
     )
-    context["recommendations"] = list(
-        visible_pages(request, RecommendationPage.objects.child_of(group))
-        .order_by("number")
-        .select_related("board_decision__merged_into")
+    context["recommendations"] = show_merges(
+        request,
+        list(
+            visible_pages(request, RecommendationPage.objects.child_of(group))
+            .order_by("number")
+            .select_related("board_decision__merged_into")
+        ),
     )
     return context

@@ -65,7 +65,9 @@ def fact_filter(fact, value):
     """The recommendations whose ``fact`` is ``value`` (``presented``: any outcome but pending)."""
     field = f"board_decision__{FACT_FIELD[fact]}"
     if fact == Fact.ASSEMBLY and value == "presented":
-        return ~Q(**{field: AssemblyOutcome.PENDING})
+        return Q(**{f"{field}__in": [v for v in AssemblyOutcome if v != AssemblyOutcome.PENDING]})
+    if fact == Fact.FOLLOW_UP and value == "any":
+        return Q(board_decision__assembly_outcome__in=TO_CARRY_OUT)
     if fact == Fact.FOLLOW_UP:
         # Only what the assembly adopted has a follow-up: the others are not "not started".
         return Q(**{field: value, "board_decision__assembly_outcome__in": TO_CARRY_OUT})

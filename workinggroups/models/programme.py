@@ -25,7 +25,7 @@ from .listings import (
     meeting_reports_listing,
     recommendations_tracker,
 )
-from .recommendations import RecommendationPage
+from .recommendations import RecommendationPage, show_merges
 
 #: What the tracker's filters say when a value is unknown (its filter is then dropped, and said so).
 UNKNOWN_FACT_VALUE = {
@@ -35,12 +35,23 @@ UNKNOWN_FACT_VALUE = {
 }
 
 
+#: The first line of each fact's menu in the tracker: no filter.
+ALL_VALUES = {
+    Fact.POSITION: _("Toutes les positions"),
+    Fact.ASSEMBLY: _("Présentées ou non"),
+    Fact.FOLLOW_UP: _("Tous les états du suivi"),
+}
+#: Values that group several: presented to the assembly whatever the outcome; with a follow-up.
+GROUPED_VALUES = {
+    Fact.ASSEMBLY: ("presented", _("présentées, quelle qu'en soit l'issue")),
+    Fact.FOLLOW_UP: ("any", _("toutes celles à mettre en œuvre")),
+}
+
+
 def filter_choices(fact):
-    """The tracker's menu for ``fact``: its values, and for the assembly "presented", whatever the outcome."""
-    choices = FACT_VALUES[fact].choices
-    if fact == Fact.ASSEMBLY:
-        return [("presented", _("présentées, quelle qu'en soit l'issue")), *choices]
-    return choices
+    """The tracker's menu for ``fact``: its values, after the one that groups them where there is one."""
+    grouped = [GROUPED_VALUES[fact]] if fact in GROUPED_VALUES else []
+    return [*grouped, *FACT_VALUES[fact].choices]
 
 
 #: Statuses of the single status that came before the three facts, as old links carry them.
@@ -151,10 +162,8 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
         if tag:
             details.append(str(_("mot-clé « %(tag)s »") % {"tag": tag}))
         for fact, value in (facts or {}).items():
-            if value == "presented":
-                details.append(str(_("présentées à l'assemblée")))
-            else:
-                details.append(f"{fact.label} : {FACT_VALUES[fact](value).label}")
+            label = dict(filter_choices(fact))[value]
+            details.append(str(_("%(fact)s : %(value)s") % {"fact": fact.label, "value": label}))
         if page_obj.number > 1:
             details.append(
                 str(
@@ -188,7 +197,7 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
             if value:
                 facts[fact] = OLD_ASSEMBLY_FILTERS.get(value, value) if fact == Fact.ASSEMBLY else value
         for fact, value in list(facts.items()):
-            if value not in FACT_VALUES[fact].values and not (fact == Fact.ASSEMBLY and value == "presented"):
+            if value not in dict(filter_choices(fact)):
                 notice = UNKNOWN_FACT_VALUE[fact]
                 del facts[fact]
         return facts, notice
@@ -219,11 +228,12 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
                 "notice": notice,
                 "title_details": self._title_details(page_obj, group, tag, facts),
                 "fact_filters": [
-                    (fact, FACT_PARAMETERS[fact], filter_choices(fact), facts.get(fact, "")) for fact in Fact
+                    (fact, FACT_PARAMETERS[fact], ALL_VALUES[fact], filter_choices(fact), facts.get(fact, ""))
+                    for fact in Fact
                 ],
                 "selected_facts": facts,
                 "page_obj": page_obj,
-                "recommendations": attach_working_groups(page_obj.object_list),
+                "recommendations": show_merges(request, attach_working_groups(page_obj.object_list)),
                 "export_query": query.urlencode(),
             },
             template="workinggroups/recommendation_tracker.html",
@@ -231,7 +241,7 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
 
     def _export(self, request, extension):
         _groups, group, _tag, _tags, _facts, _notice, recommendations = self._tracker_query(request)
-        recommendations = attach_working_groups(list(recommendations))
+        recommendations = show_merges(request, attach_working_groups(list(recommendations)))
         if extension == "csv":
             body, content_type = exports.as_csv(recommendations, request), "text/csv; charset=utf-8"
         else:
@@ -274,7 +284,11 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
             )
         try:
             pdf = exports.as_pdf(
-                request, self, attach_working_groups(list(recommendations)), [group] if group else groups
+                request,
+                self,
+                show_merges(request, attach_working_groups(list(recommendations))),
+                [group] if group else groups,
+                group,
             )
         except exports.DocumentUnavailable:
             return self._document_refused(
@@ -287,7 +301,8 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
                 status=503,
             )
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{exports.file_name(self, "pdf", group)}"'
+        # An attachment: the link downloads it, and a refusal (an HTML page) is shown, not saved.
+        response["Content-Disposition"] = f'attachment; filename="{exports.file_name(self, "pdf", group)}"'
         return response
 
     def _document_refused(self, request, message, groups, status):

@@ -84,10 +84,11 @@ class RecommendationPage(SearchResultText, Page):
         # A merge, seen from both sides, as far as the reader may see the other recommendation.
         merged = RecommendationPage.objects.filter(pk=decision.merged_into_id)
         context["merged_into"] = visible_pages(request, merged).first() if decision.merged_into_id else None
+        decision.visible_merge = context["merged_into"]
         context["merged_from"] = visible_pages(
             request, RecommendationPage.objects.filter(board_decision__merged_into=self)
         ).order_by("number")
-        if decision.amended_text.strip():
+        if decision.shown_amended_text.strip():
             # The group's text against the board's: what a member asks first about an amendment.
             context["comparison"] = word_diff(self.text, decision.amended_text)
             context["amendment"] = next(
@@ -120,3 +121,22 @@ class RecommendationSource(Orderable):
         constraints = [
             models.UniqueConstraint(fields=["recommendation", "report"], name="unique_recommendation_source")
         ]
+
+
+def show_merges(request, recommendations):
+    """Give each recommendation's decision ``visible_merge``: the recommendation it was merged into,
+    when the reader may see that one (a private group's recommendation is not even numbered), in one
+    query. Templates read ``visible_merge``, never ``merged_into``."""
+    decisions = [getattr(r, "board_decision", None) for r in recommendations]
+    targets = {d.merged_into_id for d in decisions if d is not None and d.merged_into_id}
+    seen = set()
+    if targets:
+        seen = set(
+            visible_pages(request, RecommendationPage.objects.filter(pk__in=targets)).values_list(
+                "pk", flat=True
+            )
+        )
+    for decision in decisions:
+        if decision is not None:
+            decision.visible_merge = decision.merged_into if decision.merged_into_id in seen else None
+    return recommendations
