@@ -1,7 +1,8 @@
 """A cache of rendered member pages that cannot show anyone what they may not see.
 
 What is cached: the HTML of intranet pages served by Wagtail (home, programmes, groups,
-reports, recommendations, the tracker and the reports listing) and of search results, for
+reports, recommendations, the tracker and the reports listing) and of search results, and the
+downloads of those pages (the general assembly's PDF, the tracker's CSV and XLSX), for
 logged-in people, in the shared cache (Redis when ``REDIS_URL`` is set, so every app server
 uses the same). When that cache is unavailable, pages are served uncached (resilience/cache.py).
 
@@ -47,6 +48,14 @@ from .content_registry import models_that_change_what_members_see
 
 #: The views whose pages are cached: Wagtail's pages (with their sub-pages) and search results.
 CACHED_VIEWS = {"wagtail_serve", "search"}
+#: What is stored: HTML pages, and the downloads those views make (the general assembly's PDF, which
+#: takes seconds to lay out, and the tracker's CSV and XLSX), under the same key as a page.
+STORED_TYPES = (
+    "text/html",
+    "application/pdf",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 USER_NAME_SLOT = b"<!--intranet:user-name-->"
 CSRF_SLOT = b"<!--intranet:csrf-token-->"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -161,8 +170,10 @@ class PageCacheMiddleware:
         stored = cache.get(request._page_cache_key)
         if stored is None:
             return None
-        content_type, body = stored
+        content_type, body, *disposition = stored
         response = HttpResponse(body, content_type=content_type)
+        if disposition and disposition[0]:
+            response["Content-Disposition"] = disposition[0]
         response["X-Page-Cache"] = "hit"
         request._page_cache_hit = True
         return response
@@ -171,8 +182,11 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         key = getattr(request, "_page_cache_key", None)
         if key and not getattr(request, "_page_cache_hit", False) and self._storable(request, response):
-            body = CSRF_INPUT.sub(rb"\1" + CSRF_SLOT + rb"\2", response.content)
-            cache.set(key, (response["Content-Type"], body), settings.PAGE_CACHE_SECONDS)
+            body = response.content
+            if response["Content-Type"].startswith("text/html"):
+                body = CSRF_INPUT.sub(rb"\1" + CSRF_SLOT + rb"\2", body)
+            stored = (response["Content-Type"], body, response.get("Content-Disposition", ""))
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return fill_slots(request, response)
 
@@ -183,7 +197,7 @@ class PageCacheMiddleware:
         return (
             response.status_code == 200
             and not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
+            and response.get("Content-Type", "").startswith(STORED_TYPES)
             and "no-store" not in cache_control
             and not (session is not None and session.modified)
             and not response.cookies

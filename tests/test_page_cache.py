@@ -1,6 +1,7 @@
 """The page cache never shows anyone what was rendered for other rights, and never shows old content."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from pypdf import PdfReader
 from wagtail.models import Page, PageViewRestriction
 
 from documents.models import AccessRequest
@@ -351,3 +353,29 @@ def test_pending_requests_for_two_groups_minutes_are_told_apart(group_a, group_b
         )
     assert "en attente de réponse" in as_user(for_a).get(group_a.url).content.decode()
     assert "en attente de réponse" not in as_user(for_b).get(group_a.url).content.decode()
+
+
+def test_the_assembly_pdf_is_kept_like_a_page_never_handed_to_someone_with_other_rights(
+    content, group_a, programme, board_member, member, as_user
+):
+    """Laying the PDF out takes seconds: it is kept under the page cache's key (rights, content
+    generation, address, language), so the board's copy, which holds a private recommendation, is
+    never the member's."""
+    private = RecommendationPageFactory(parent=group_a, number=8, title="Secrète CANARIPDF5120", live=False)
+    private.save_revision().publish()
+    restriction = PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([group_a.django_group, board_group()])
+    url = programme.url + programme.reverse_subpage("assembly_document")
+    first = as_user(board_member).get(url)
+    assert first["X-Page-Cache"] == "miss" and b"%PDF" in first.content[:8]
+    again = as_user(board_member).get(url)
+    assert again["X-Page-Cache"] == "hit" and again.content == first.content
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert again["Content-Type"] == "application/pdf"
+    seen = as_user(member).get(url)
+    assert seen["X-Page-Cache"] == "miss" and seen.content != first.content
+    assert "CANARIPDF5120" not in "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(seen.content)).pages
+    )
