@@ -4,7 +4,7 @@
 
 On the full-size data (bench/common.py fills the benchmark database once), makes the document of the
 first N recommendations of the whole data set, for each N (default 34, the seed's programme; 250,
-one scale programme; 600, ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS; 1,000; 5,000, every recommendation).
+one scale programme and ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS; 600; 1,000; 5,000, every recommendation).
 Each size runs in its own process, so that its peak memory (resident set, from the kernel) is its
 own; the figure printed is the process's peak minus its peak before the document. The document is
 built exactly as the intranet builds it (workinggroups/exports.py, the reader a board member who may

@@ -246,7 +246,7 @@ AXES_VERBOSE = False
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # The general assembly's PDF is made in the request: above this many recommendations the reader is asked
 # for one group at a time (docs/performance.md, "The assembly's document", has the figures behind it).
-ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS = int(os.environ.get("ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS", "600"))
+ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS = int(os.environ.get("ASSEMBLY_DOCUMENT_MAX_RECOMMENDATIONS", "250"))
 # Password reset requests per address and per email address, per hour (accounts/views.py).
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
 
