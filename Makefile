@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help system-packages run serve test test-quick lint format check-migrations check-deploy messages check-messages bench bench-search bench-pdf soak test-browser mutation clean
+.PHONY: help system-packages run serve worker test test-quick lint format check-migrations check-deploy messages check-messages bench bench-search bench-pdf soak test-browser mutation clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,6 +36,7 @@ BASE_URL_ENV = WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1
 run: $(VENV)/.requirements ## Run the intranet with its demo content at http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py outbox
 	$(BASE_URL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings on this machine: plain HTTP on loopback (no TLS proxy), a secret key kept
@@ -55,6 +56,16 @@ serve: $(VENV)/.requirements .serve-secret-key ## Serve the production way (guni
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(VENV)/bin/gunicorn -c intranet/gunicorn.conf.py
+
+# The task queue the production way: a Celery worker and its scheduler (beat), two processes, with the
+# production settings; the broker is Redis at CELERY_BROKER_URL. Ctrl-C stops both.
+worker: $(VENV)/.requirements .serve-secret-key ## Start the task queue's worker and scheduler (Celery, Redis at CELERY_BROKER_URL)
+	@test -n "$${CELERY_BROKER_URL}" || { echo "Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/1, here and for make serve"; exit 1; }
+	$(SERVE_ENV) $(PY) manage.py outbox
+	@mkdir -p artifacts
+	trap 'kill 0' INT TERM EXIT; \
+	$(SERVE_ENV) $(VENV)/bin/celery -A intranet beat --loglevel INFO --schedule artifacts/celerybeat-schedule & \
+	$(SERVE_ENV) $(VENV)/bin/celery -A intranet worker --loglevel INFO --concurrency $${WORKER_CONCURRENCY:-2}
 
 # Two workers (pytest-xdist), each with its own test database; tests marked with an xdist_group (shared
 # class- or module-scoped data) stay together on one worker. The slowest 15 are printed at the end.

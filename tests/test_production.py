@@ -42,7 +42,7 @@ def test_documents_keep_their_sandbox_policy(group_a, as_user):
 def test_health_check_says_ok_and_nothing_else(db):
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "outbox": "ok"}
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
@@ -56,8 +56,31 @@ def test_health_check_reports_a_broken_database_without_details(db):
     ):
         response = Client().get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "down", "database": "unavailable", "cache": "ok"}
+    assert response.json() == {
+        "status": "down",
+        "database": "unavailable",
+        "cache": "ok",
+        "outbox": "unknown",
+    }
     assert b"10.1.2.3" not in response.content
+
+
+def test_health_check_says_degraded_when_an_email_waits_too_long(db):
+    """No worker running, or a mail server that refuses: the outbox fills, and monitoring hears of it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from mailing.models import OutgoingEmail
+
+    row = OutgoingEmail.objects.create(to="a@example.coop", subject="Sujet", message={})
+    assert Client().get("/healthz").json()["outbox"] == "ok"  # just written: its task is on its way
+    OutgoingEmail.objects.filter(pk=row.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=20))
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "ok", "outbox": "late"}
+    OutgoingEmail.objects.filter(pk=row.pk).update(status=OutgoingEmail.Status.SENT)
+    assert Client().get("/healthz").json()["status"] == "ok"
 
 
 def test_health_check_accepts_only_get(db):

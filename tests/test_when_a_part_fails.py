@@ -106,12 +106,15 @@ def test_with_redis_stopped_people_log_in_read_search_download_and_moderate(
 ):
     redis, server = redis_stack
     port = server.port
-    assert health(port) == (200, {"status": "ok", "database": "ok", "cache": "ok"})
+    assert health(port) == (200, {"status": "ok", "database": "ok", "cache": "ok", "outbox": "ok"})
     reader = logged_in(port, site.people[0])
     assert reader.get(site.url)[0] == 200
 
     redis.stop()
-    assert health(port) == (200, {"status": "degraded", "database": "ok", "cache": "unavailable"})
+    assert health(port) == (
+        200,
+        {"status": "degraded", "database": "ok", "cache": "unavailable", "outbox": "ok"},
+    )
     # Logging in (login protection is in the database), reading, searching, downloading.
     member = logged_in(port, site.people[1])
     for _ in range(10):
@@ -139,7 +142,7 @@ def test_with_redis_stopped_people_log_in_read_search_download_and_moderate(
     assert len(errors) <= 3, "\n".join(errors)
 
     redis.start()
-    assert health(port) == (200, {"status": "ok", "database": "ok", "cache": "ok"})
+    assert health(port) == (200, {"status": "ok", "database": "ok", "cache": "ok", "outbox": "ok"})
     assert member.get(site.url)[1]["X-Page-Cache"] == "miss"
     assert member.get(site.url)[1]["X-Page-Cache"] == "hit"  # caching resumed
     assert "available again" in server.log()

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     # The project's apps, from the floor up (docs/architecture.md; `make lint` checks the layers).
     "privacy",
     "resilience",
+    "mailing",
     "accounts",
     "languages",
     "sitewide",
@@ -218,8 +219,11 @@ STORAGES = {
 # Complex page forms (group page with its memberships) exceed Django's default.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Email: SMTP in production, configured from the environment.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Email: every email goes to the outbox (mailing/), in the same transaction as what caused it, and the
+# task queue hands it to MAILING_DELIVERY_BACKEND: SMTP in production, configured from the environment
+# (EMAIL_BACKEND names that delivery backend, as it named the backend before the outbox).
+EMAIL_BACKEND = "mailing.backends.OutboxBackend"
+MAILING_DELIVERY_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -227,6 +231,39 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "intranet@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The task queue (Celery, intranet/celery.py): Redis as its broker, named by CELERY_BROKER_URL (never
+# taken from REDIS_URL alone: a queue with no worker running would keep every email). Without it, tasks
+# run in the process that asks for them (make run needs no worker). A task is acknowledged once done,
+# so a worker that dies hands it to another.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "1"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 1}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task while the broker is down waits a second at most, then the work waits
+# in the database (mailing/queue.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TIMEZONE = "Europe/Brussels"
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        "task": "mailing.tasks.sweep",
+        "schedule": float(os.environ.get("MAILING_SWEEP_EVERY", "60")),
+    },
+}
+# The outbox's sweep (mailing/delivery.py): a pending email is queued again after this many seconds,
+# and one a dead worker left "sending" after this many.
+MAILING_SWEEP_AFTER_SECONDS = int(os.environ.get("MAILING_SWEEP_AFTER_SECONDS", "60"))
+MAILING_STUCK_AFTER_SECONDS = int(os.environ.get("MAILING_STUCK_AFTER_SECONDS", "600"))
 
 # Reverse proxies in front of Django that append to X-Forwarded-For (accounts/client_address.py).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
