@@ -45,7 +45,7 @@ def healthz(request):
 
 
 def _outbox_state():
-    """"late" when an email has waited too long (mailing/delivery.py); "unknown" when the outbox
+    """Whether an email has waited too long (mailing/delivery.py): "late" or "ok"; "unknown" when the outbox
     cannot be read (its table missing on a server that was not migrated): never a server error."""
     try:
         return "late" if emails_are_late() else "ok"
