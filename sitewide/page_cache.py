@@ -30,6 +30,8 @@ when it carries a message for the person, or when the request changed the sessio
 import hashlib
 import json
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -71,7 +73,35 @@ def bump_generation():
     content_generation.advance()
 
 
+#: Set inside ``one_generation()``: a list holding whether anything changed in the block.
+_BULK = ContextVar("page_cache_bulk", default=None)
+
+
+@contextmanager
+def one_generation():
+    """One new content generation for a whole block of changes made in one transaction (the demo's
+    load), instead of two statements for each saved row: at the end of the block, and again once the
+    transaction commits. Until it commits, nobody else reads the block's rows; a block that commits
+    as it goes must not use this (a page rendered between two of its commits would be kept)."""
+    if _BULK.get() is not None:  # nested: the outer block bumps
+        yield
+        return
+    token = _BULK.set([False])
+    try:
+        yield
+    finally:
+        changed = _BULK.get()[0]
+        _BULK.reset(token)
+        if changed:
+            bump_generation()
+            transaction.on_commit(bump_generation, robust=True)
+
+
 def _changed(sender, **kwargs):
+    bulk = _BULK.get()
+    if bulk is not None:
+        bulk[0] = True
+        return
     update_fields = kwargs.get("update_fields")
     if sender._meta.label_lower == settings.AUTH_USER_MODEL.lower() and update_fields == {"last_login"}:
         return  # a login, not a change anyone reads

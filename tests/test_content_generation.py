@@ -62,3 +62,25 @@ def test_a_database_created_again_starts_above_the_old_values(db):
     ContentGeneration.objects.all().delete()
     migration.create_generation(django_apps, editor)
     assert generation.current() > used
+
+
+def test_a_bulk_load_raises_it_once_at_its_end_and_again_once_committed(
+    db, django_capture_on_commit_callbacks
+):
+    """The demo's load saves thousands of rows in one transaction: one generation for the block, not
+    two statements a row, and still a new one once the rows can be read (sitewide/page_cache.py)."""
+    from sitewide.page_cache import one_generation
+    from tests.factories import UserFactory
+
+    from .conftest import make_group_a, make_programme
+
+    home = django_apps.get_model("home", "HomePage").objects.first()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        before = generation.current()
+        with one_generation():
+            group = make_group_a(make_programme(home))
+            UserFactory(username="in-the-block")
+            assert generation.current() == before  # nothing per row
+        after_block = generation.current()
+    assert after_block > before and generation.current() > after_block  # at the end, then at commit
+    assert len(callbacks) == 1 and group.pk

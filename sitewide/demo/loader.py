@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from home.models import HomePage
+from sitewide.page_cache import one_generation
 from workinggroups.choices import MeetingKind, MembershipRole
 from workinggroups.models import (
     MeetingReportPage,
@@ -234,5 +235,7 @@ class DemoLoader:
 
 
 def load_demo(password, data=None):
-    """Build the demo from ``data`` (the files of ``sitewide/demo/data/`` unless given)."""
-    return DemoLoader(password, load_data() if data is None else data).run()
+    """Build the demo from ``data`` (the files of ``sitewide/demo/data/`` unless given), in one
+    transaction, so under one new content generation (sitewide/page_cache.py)."""
+    with one_generation():
+        return DemoLoader(password, load_data() if data is None else data).run()
