@@ -36,7 +36,7 @@ BASE_URL_ENV = WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1
 run: $(VENV)/.requirements ## Run the intranet with its demo content at http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py outbox
+	$(PY) manage.py outbox --sweep
 	$(BASE_URL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings on this machine: plain HTTP on loopback (no TLS proxy), a secret key kept
@@ -63,8 +63,8 @@ worker: $(VENV)/.requirements .serve-secret-key ## Start the task queue's worker
 	@test -n "$${CELERY_BROKER_URL}" || { echo "Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/1, here and for make serve"; exit 1; }
 	$(SERVE_ENV) $(PY) manage.py outbox
 	@mkdir -p artifacts
-	trap 'kill 0' INT TERM EXIT; \
 	$(SERVE_ENV) $(VENV)/bin/celery -A intranet beat --loglevel INFO --schedule artifacts/celerybeat-schedule & \
+	beat=$$!; trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
 	$(SERVE_ENV) $(VENV)/bin/celery -A intranet worker --loglevel INFO --concurrency $${WORKER_CONCURRENCY:-2}
 
 # Two workers (pytest-xdist), each with its own test database; tests marked with an xdist_group (shared

@@ -10,7 +10,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.dev")
+# As the WSGI application: a worker started without DJANGO_SETTINGS_MODULE must not deliver with the
+# development settings (their mail backend prints to the console).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.production")
 
 app = Celery("intranet")
 app.config_from_object("django.conf:settings", namespace="CELERY")

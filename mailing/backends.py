@@ -27,5 +27,7 @@ class OutboxBackend(BaseEmailBackend):
             for row in rows:
                 row.save()
         for row in rows:
-            transaction.on_commit(lambda pk=row.pk: enqueue_delivery(pk))
+            # robust: an error here is logged and leaves the email for the sweep; it never reaches
+            # the request that already committed, nor stops the commit hooks registered after it.
+            transaction.on_commit(lambda pk=row.pk: enqueue_delivery(pk), robust=True)
         return len(rows)

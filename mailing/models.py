@@ -1,10 +1,14 @@
 """The outbox: one row per email to deliver, written in the same transaction as what caused it."""
 
 import base64
+import email
+import email.message
+from email.mime.base import MIMEBase
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +30,10 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("objet"), max_length=998)
     message = models.JSONField(_("message"))
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    # When it may be tried (again): now at first, then 1, 2, 4 ... minutes after each refusal.
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=timezone.now)
+    # When a task was last queued for it: the sweep queues it again only when that task is overdue.
+    queued_at = models.DateTimeField(_("confié au worker le"), default=timezone.now)
     claimed_at = models.DateTimeField(_("pris le"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)
@@ -33,7 +41,10 @@ class OutgoingEmail(models.Model):
     class Meta:
         verbose_name = _("email sortant")
         verbose_name_plural = _("emails sortants")
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_waiting")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_waiting"),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
@@ -43,22 +54,26 @@ class OutgoingEmail(models.Model):
         """The row for a Django EmailMessage (alternatives and attachments included)."""
         alternatives = getattr(message, "alternatives", [])
         data = {
-            "subject": message.subject,
-            "body": message.body,
-            "from_email": message.from_email,
-            "to": list(message.to),
-            "cc": list(message.cc),
-            "bcc": list(message.bcc),
-            "reply_to": list(message.reply_to),
-            "headers": dict(message.extra_headers),
-            "alternatives": [[content, mimetype] for content, mimetype in alternatives],
+            "subject": force_str(message.subject),
+            "body": force_str(message.body),
+            "from_email": force_str(message.from_email) if message.from_email else None,
+            "to": [force_str(address) for address in message.to],
+            "cc": [force_str(address) for address in message.cc],
+            "bcc": [force_str(address) for address in message.bcc],
+            "reply_to": [force_str(address) for address in message.reply_to],
+            "headers": {force_str(name): str(value) for name, value in message.extra_headers.items()},
+            "alternatives": [[force_str(content), mimetype] for content, mimetype in alternatives],
             "attachments": [_attachment(item) for item in message.attachments],
+            "encoding": message.encoding,
         }
+        now = timezone.now()
         return cls(
             key=key,
-            to=", ".join(message.recipients()),
-            subject=message.subject[:998],
+            to=", ".join(force_str(address) for address in message.recipients()),
+            subject=data["subject"][:998],
             message=data,
+            next_attempt_at=now,
+            queued_at=now,
         )
 
     def to_message(self, connection=None):
@@ -76,20 +91,28 @@ class OutgoingEmail(models.Model):
         )
         for content, mimetype in data["alternatives"]:
             message.attach_alternative(content, mimetype)
-        for filename, content, mimetype in data["attachments"]:
-            message.attach(filename, base64.b64decode(content), mimetype)
+        message.encoding = data.get("encoding")
+        for attachment in data["attachments"]:
+            if attachment[0] == "mime":  # a MIME part attached whole (an inline image with its Content-ID)
+                message.attach(email.message_from_bytes(base64.b64decode(attachment[1]), _class=_Part))
+            else:
+                filename, content, mimetype = attachment
+                message.attach(filename, base64.b64decode(content), mimetype)
         return message
 
 
+class _Part(MIMEBase):
+    """A MIME part read back whole (Django attaches only MIMEBase parts as they are)."""
+
+    def __init__(self):
+        email.message.Message.__init__(self)
+
+
 def _attachment(item):
-    """(file name, base64 content, type) of one attachment of an EmailMessage."""
+    """One attachment of an EmailMessage as JSON: [file name, base64 content, type], or ["mime", the
+    base64 of the whole part] for a MIME part attached as is (its headers kept)."""
     if isinstance(item, tuple) or hasattr(item, "filename"):
         filename, content, mimetype = item
         raw = content.encode() if isinstance(content, str) else content
         return [filename, base64.b64encode(raw).decode(), mimetype]
-    # A MIMEBase part attached as is.
-    return [
-        item.get_filename(),
-        base64.b64encode(item.get_payload(decode=True)).decode(),
-        item.get_content_type(),
-    ]
+    return ["mime", base64.b64encode(item.as_bytes()).decode()]

@@ -79,16 +79,16 @@ _BULK = ContextVar("page_cache_bulk", default=None)
 
 @contextmanager
 def one_generation():
-    """One new content generation for a whole block of changes made in one transaction (the demo's
-    load), instead of two statements for each saved row: at the end of the block, and again once the
-    transaction commits. Until it commits, nobody else reads the block's rows; a block that commits
-    as it goes must not use this (a page rendered between two of its commits would be kept)."""
+    """One new content generation for a whole block of changes (the demo's load), instead of two
+    statements for each saved row. The block is one transaction (opened here): until it commits
+    nobody else reads its rows, and the generation moves on at its end and again once committed."""
     if _BULK.get() is not None:  # nested: the outer block bumps
         yield
         return
     token = _BULK.set([False])
     try:
-        yield
+        with transaction.atomic():
+            yield
     finally:
         changed = _BULK.get()[0]
         _BULK.reset(token)

@@ -4,20 +4,19 @@ manage.py outbox            # where tasks run, and the outbox's rows by state
 manage.py outbox --sweep    # queue again (or, with no broker, send now) what waits
 """
 
-import re
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Min
 from django.utils import timezone
+from kombu.utils.url import maskpass
 
-from mailing.delivery import waiting
+from mailing import delivery
 from mailing.models import OutgoingEmail
 from mailing.queue import enqueue_delivery
 
 
 def without_password(url):
-    return re.sub(r"//[^@/]*@", "//", url)
+    return maskpass(url)
 
 
 class Command(BaseCommand):
@@ -25,8 +24,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--sweep", action="store_true", help="queue again (or send now) what waits")
+        parser.add_argument(
+            "--retry-failed", action="store_true", help="give the emails given up on another go"
+        )
 
-    def handle(self, *args, sweep=False, **options):
+    def handle(self, *args, sweep=False, retry_failed=False, **options):
         if settings.CELERY_TASK_ALWAYS_EAGER:
             self.stdout.write(
                 "Travail en arrière-plan (emails) : dans le processus qui le demande, sans worker. "
@@ -46,7 +48,9 @@ class Command(BaseCommand):
         if oldest["at"]:
             minutes = (timezone.now() - oldest["at"]).total_seconds() / 60
             self.stdout.write(f"Le plus ancien email en attente date de {minutes:.0f} minutes.")
-        if sweep:
-            pks = waiting(timezone.now() + timezone.timedelta(days=1))
+        if retry_failed:
+            self.stdout.write(f"Emails abandonnés remis en attente : {delivery.retry_failed()}.")
+        if sweep or retry_failed:
+            pks = delivery.waiting(overdue_only=False)
             handed = sum(1 for pk in pks if enqueue_delivery(pk))
             self.stdout.write(f"Reprise : {len(pks)} en attente, {handed} envoyés ou confiés au worker.")
