@@ -247,3 +247,25 @@ def test_a_password_reset_goes_through_the_outbox_and_its_link_is_not_kept(
     assert "/mot-de-passe/nouveau/" in sent.body and sent.to == ["membre@example.org"]
     row = OutgoingEmail.objects.get()
     assert row.status == S.SENT and "mot-de-passe/nouveau" not in str(row.message)
+
+
+@pytest.mark.django_db
+def test_the_outbox_command_says_where_work_runs_and_sweeps(outbox, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    row = OutgoingEmail.from_message(message())
+    row.save()
+    OutgoingEmail.objects.filter(pk=row.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=20))
+    out = StringIO()
+    call_command("outbox", "--sweep", stdout=out)
+    text = out.getvalue()
+    assert "dans le processus qui le demande" in text and "à envoyer : 1" in text
+    assert "Le plus ancien email en attente date de 20 minutes." in text and "1 envoyés" in text
+    assert OutgoingEmail.objects.get().status == S.SENT and len(mail.outbox) == 1
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://:s3cret@127.0.0.1:6379/1"
+    out = StringIO()
+    call_command("outbox", stdout=out)
+    assert "redis://:**@127.0.0.1:6379/1" in out.getvalue() and "s3cret" not in out.getvalue()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Min
 from django.utils import timezone
-from kombu.utils.url import maskpass
+from kombu.utils.url import maybe_sanitize_url
 
 from mailing import delivery
 from mailing.models import OutgoingEmail
@@ -16,7 +16,7 @@ from mailing.queue import enqueue_delivery
 
 
 def without_password(url):
-    return maskpass(url)
+    return maybe_sanitize_url(url)
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             at=Min("created_at")
         )
         summary = ", ".join(
-            f"{label}: {counts.get(value, 0)}" for value, label in OutgoingEmail.Status.choices
+            f"{label} : {counts.get(value, 0)}" for value, label in OutgoingEmail.Status.choices
         )
         self.stdout.write(f"Emails sortants : {summary}.")
         if oldest["at"]:
