@@ -118,6 +118,25 @@ def make_working_group(programme, members=3, **kwargs):
     return group
 
 
+def make_private_group(programme, title="Groupe confidentiel", slug="confidentiel"):
+    """A group whose pages only its people and the board may open (a page view restriction)."""
+    from wagtail.models import PageViewRestriction
+
+    group = make_working_group(programme, members=1, title=title, slug=slug)
+    restriction = PageViewRestriction.objects.create(page=group, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([group.django_group, board_group()])
+    return group
+
+
+def publish_recommendation(group, number, title, text="<p>Le texte du groupe.</p>"):
+    """A recommendation published under ``group``, and the board's record of it (created on publishing)."""
+    from workinggroups.models import BoardDecision
+
+    page = RecommendationPageFactory(parent=group, number=number, title=title, text=text, live=False)
+    page.save_revision().publish()
+    return BoardDecision.objects.get(recommendation=page)
+
+
 def make_minutes(
     group, title="PV de la réunion de lancement", filename="pv-lancement.pdf", uploader=None, **kwargs
 ):

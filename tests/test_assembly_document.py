@@ -8,29 +8,22 @@ import io
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from wagtail.models import PageViewRestriction
 from wagtail.users.models import UserProfile
 
 from workinggroups import exports
-from workinggroups.models import AssemblyOutcome, BoardDecision, BoardPosition, Fact, FollowUp
+from workinggroups.models import AssemblyOutcome, BoardPosition, Fact, FollowUp
 
-from .factories import RecommendationPageFactory, make_working_group
+from .factories import make_private_group
+from .factories import publish_recommendation as publish
 
 pytestmark = pytest.mark.usefixtures("shared_world")
 
 P, A, F = BoardPosition, AssemblyOutcome, FollowUp
-
-
-def publish(group, number, title, text="<p>Le texte du groupe.</p>"):
-    page = RecommendationPageFactory(parent=group, number=number, title=title, text=text, live=False)
-    page.save_revision().publish()
-    return BoardDecision.objects.get(recommendation=page)
 
 
 @pytest.fixture
@@ -61,11 +54,7 @@ def story(group_a, group_b, board_member, programme):
     rejected.record(Fact.POSITION, P.REJECTED, board_member, reasoning="@SUM(1+1) hors mission")
     rejected.record(Fact.ASSEMBLY, A.REJECTED, board_member, assembly_date=datetime.date(2018, 6, 19))
     received = publish(group_a, 3, "Former les représentants")
-    private_group = make_working_group(programme, members=1, title="Groupe confidentiel", slug="confidentiel")
-    restriction = PageViewRestriction.objects.create(
-        page=private_group, restriction_type=PageViewRestriction.GROUPS
-    )
-    restriction.groups.set([private_group.django_group, Group.objects.get(name="Conseil d'administration")])
+    private_group = make_private_group(programme)
     secret = publish(private_group, 4, "Recommandation secrète CANARI7781")
     return {"amended": amended, "rejected": rejected, "received": received, "secret": secret}
 

@@ -7,21 +7,14 @@ import html
 import re
 
 import pytest
-from django.contrib.auth.models import Group
-from wagtail.models import PageViewRestriction
 from wagtail.users.models import UserProfile
 
-from workinggroups.models import AssemblyOutcome, BoardDecision, BoardPosition, Fact
+from workinggroups.models import AssemblyOutcome, BoardPosition, Fact
 
-from .factories import RecommendationPageFactory, make_working_group
+from .factories import make_private_group
+from .factories import publish_recommendation as publish
 
 pytestmark = pytest.mark.usefixtures("shared_world")
-
-
-def publish(group, number, title):
-    page = RecommendationPageFactory(parent=group, number=number, title=title, live=False)
-    page.save_revision().publish()
-    return BoardDecision.objects.get(recommendation=page)
 
 
 @pytest.fixture
@@ -39,11 +32,7 @@ def counted(group_a, group_b, board_member, programme):
     rejected = publish(group_b, 4, "Rejetée")
     rejected.record(Fact.POSITION, BoardPosition.UNDER_ANALYSIS, board_member)
     rejected.record(Fact.POSITION, BoardPosition.REJECTED, board_member, reasoning="Hors mission.")
-    private = make_working_group(programme, members=1, title="Groupe confidentiel", slug="confidentiel")
-    restriction = PageViewRestriction.objects.create(
-        page=private, restriction_type=PageViewRestriction.GROUPS
-    )
-    restriction.groups.set([private.django_group, Group.objects.get(name="Conseil d'administration")])
+    private = make_private_group(programme)
     publish(private, 5, "Secrète")
     return private
 

@@ -9,11 +9,9 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
 
 from workinggroups.models import (
     AssemblyOutcome,
@@ -24,7 +22,7 @@ from workinggroups.models import (
     FollowUp,
 )
 
-from .factories import RecommendationPageFactory, make_working_group
+from .factories import RecommendationPageFactory, make_private_group, publish_recommendation
 
 pytestmark = pytest.mark.usefixtures("shared_world")
 
@@ -45,9 +43,8 @@ def decision(recommendation):
 
 
 def publish(group, number, title):
-    page = RecommendationPageFactory(parent=group, number=number, title=title, live=False)
-    page.save_revision().publish()
-    return page
+    """A published recommendation (the page)."""
+    return publish_recommendation(group, number, title).recommendation
 
 
 def edit_url(decision, screen="boarddecision"):
@@ -732,11 +729,7 @@ def test_an_amended_text_goes_only_with_an_amendment(decision, board_member, mem
 def test_a_merge_into_a_private_groups_recommendation_is_not_numbered_for_those_outside(
     decision, board_member, member, as_user, programme
 ):
-    private = make_working_group(programme, members=1, title="Groupe confidentiel", slug="confidentiel")
-    restriction = PageViewRestriction.objects.create(
-        page=private, restriction_type=PageViewRestriction.GROUPS
-    )
-    restriction.groups.set([private.django_group, Group.objects.get(name="Conseil d'administration")])
+    private = make_private_group(programme)
     secret = publish(private, 77, "Recommandation secrète")
     decision.record(Fact.POSITION, P.UNDER_ANALYSIS, board_member)
     decision.record(Fact.POSITION, P.MERGED, board_member, merged_into=secret, reasoning="Même objet.")
