@@ -82,6 +82,7 @@ urlpatterns = account_patterns + [
     ),
     path("documents/", include("documents.urls")),
     path("search/", search_views.search, name="search"),
+    path("notifications/", include("notifications.urls")),
 ]
 
 if settings.DEBUG:

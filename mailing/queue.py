@@ -1,5 +1,7 @@
 """Handing work to the task queue without ever failing the caller."""
 
+import logging
+
 from django.conf import settings
 
 from resilience.outages import Outage
@@ -7,10 +9,34 @@ from resilience.outages import Outage
 from .delivery import deliver_now, waiting
 from .tasks import deliver
 
+logger = logging.getLogger(__name__)
+
 #: The broker as this process sees it: after a failure, the queue is not tried again for a few
 #: seconds (each request would otherwise wait for its connection timeout), and the outage is logged
 #: once when it starts, once a minute while it lasts, once when it ends.
 BROKER_OUTAGE = Outage("Task queue (broker)", retry_after=5.0)
+
+
+def run_task(task, *args):
+    """Run ``task`` on a worker, or here when no broker is configured (``make run``). Never raises:
+    when the broker cannot be reached, or the task fails in this process, it is logged and the
+    caller's periodic sweep does the work later (nothing is lost). Returns whether it ran or was queued."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        try:
+            task(*args)
+        except Exception:  # in-process: the request that asked must not fail for it
+            logger.exception("Task %s%r failed; its sweep will do it again", task.name, args)
+            return False
+        return True
+    if BROKER_OUTAGE.skipping():
+        return False
+    try:
+        task.delay(*args)
+    except Exception as error:  # any broker failure leaves the work to the sweep
+        BROKER_OUTAGE.failed(error)
+        return False
+    BROKER_OUTAGE.succeeded()
+    return True
 
 
 def enqueue_delivery(pk):

@@ -20,11 +20,12 @@ The key holds everything the page depends on besides its content:
   (sitewide/content_registry.py); the signals are connected to those;
 * the URL with its query string and the language.
 
-Two things differ between people with the same rights and are never cached: the person's
-name in the header (an HTML comment in the template, filled in on every response) and the
-CSRF tokens of forms (replaced by a placeholder in the stored copy, filled in with the
-current request's token). A response is not stored when it is not a plain 200 HTML page,
-when it carries a message for the person, or when the request changed the session.
+What differs between people with the same rights is never cached: the person's name in the
+header (an HTML comment in the template, filled in on every response), the CSRF tokens of forms
+(replaced by a placeholder in the stored copy, filled in with the current request's token), and
+the personal bits of notifications/personal.py (unread count, follow buttons, "new" marks).
+A response is not stored when it is not a plain 200 HTML page, when it carries a message for the
+person, or when the request changed the session.
 """
 
 import hashlib
@@ -43,6 +44,7 @@ from django.middleware.csrf import get_token
 from django.utils.html import escape
 
 from documents.access import access_for
+from notifications import personal
 from privacy.rules import closed_paths, user_group_ids
 
 from . import generation as content_generation
@@ -235,12 +237,14 @@ class PageCacheMiddleware:
 
 
 def fill_slots(request, response):
-    """Put the person's name and CSRF token where the stored page has placeholders."""
+    """Put the person's name, CSRF token and personal bits (notifications/personal.py: unread count,
+    follow buttons, "new" marks) where the stored page has placeholders."""
     if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
         return response
     content = response.content
-    if USER_NAME_SLOT not in content and CSRF_SLOT not in content:
+    if b"<!--intranet:" not in content:
         return response
+    content = personal.fill(request, content)
     user = getattr(request, "user", None)
     name = ""
     if user is not None and user.is_authenticated:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "languages",
     "sitewide",
     "home",
+    "notifications",
     "workinggroups",
     "documents",
     "search",
@@ -265,7 +267,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mailing.tasks.sweep",
         "schedule": float(os.environ.get("MAILING_SWEEP_EVERY", "60")),
     },
+    # Notifications (notifications/delivery.py): events not yet announced, at-once emails not yet
+    # written; the daily digest every morning, the weekly one on Monday mornings (Brussels time).
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep",
+        "schedule": float(os.environ.get("MAILING_SWEEP_EVERY", "60")),
+    },
+    "daily-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "weekly-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=15, day_of_week="monday"),
+        "args": ("weekly",),
+    },
 }
+# How long the one-click unsubscribe link of a notification email works (notifications/unsubscribe.py).
+UNSUBSCRIBE_MAX_AGE_DAYS = int(os.environ.get("UNSUBSCRIBE_MAX_AGE_DAYS", "90"))
 # The outbox's sweep (mailing/delivery.py): a pending email is queued again after this many seconds,
 # and one a dead worker left "sending" after this many.
 MAILING_SWEEP_AFTER_SECONDS = int(os.environ.get("MAILING_SWEEP_AFTER_SECONDS", "60"))

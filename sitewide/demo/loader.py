@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from home.models import HomePage
+from notifications.events import quiet
 from sitewide.page_cache import one_generation
 from workinggroups.choices import MeetingKind, MembershipRole
 from workinggroups.models import (
@@ -237,5 +238,5 @@ class DemoLoader:
 def load_demo(password, data=None):
     """Build the demo from ``data`` (the files of ``sitewide/demo/data/`` unless given), in one
     transaction, so under one new content generation (sitewide/page_cache.py)."""
-    with one_generation():
+    with one_generation(), quiet():  # the 2017-2018 story is history, not news to announce
         return DemoLoader(password, load_data() if data is None else data).run()

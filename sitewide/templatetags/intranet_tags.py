@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from languages.i18n import language_for
@@ -39,3 +40,19 @@ def working_group(page):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag
+def new_mark(page):
+    """Where a "new" mark goes for a page that first appeared after the reader's last visit: a slot
+    filled per request (notifications/personal.py), so the cached page holds nobody's last visit."""
+    published = getattr(page, "first_published_at", None)
+    if published is None:
+        return ""
+    return format_html("<!--intranet:new:{}-->", int(published.timestamp()))
+
+
+@register.simple_tag
+def follow_button(page):
+    """Where the follow button goes: filled per request with the reader's own state."""
+    return format_html("<!--intranet:follow:{}-->", int(page.pk))

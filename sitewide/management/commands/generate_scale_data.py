@@ -4,6 +4,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from notifications.events import quiet
 from sitewide.scale_data import ScaleData, ScaleDataConflict, Sizes, refresh_statistics
 
 
@@ -40,7 +41,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Generating scale data (seed {seed})…")
         password = os.environ.get("DEMO_PASSWORD") or "demo"
         try:
-            ScaleData(sizes, password, seed=seed, out=self.stdout.write).run(build_index=not skip_index)
+            with quiet():  # generated history: nothing to announce
+                ScaleData(sizes, password, seed=seed, out=self.stdout.write).run(build_index=not skip_index)
         except ScaleDataConflict as conflict:
             raise CommandError(str(conflict)) from conflict
         refresh_statistics()

@@ -1,0 +1,63 @@
+"""Who may see what an event is about, checked when it is sent (not when it happened): a report
+unpublished or made private in between reaches nobody it would no longer show to.
+
+For many people at once (a digest run, a programme's followers), in a fixed number of queries."""
+
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+
+from documents.access import user_can_open
+from privacy.rules import closed_tree_paths_for, path_is_open
+
+from .choices import Kind
+
+PAGE_KINDS = (Kind.REPORT, Kind.RECOMMENDATION, Kind.POSITION, Kind.ASSEMBLY, Kind.FOLLOW_UP, Kind.MODERATION)
+
+
+class Audience:
+    """The rights of a batch of people, read once for the batch."""
+
+    def __init__(self, users):
+        self.users = list(users)
+        self._pages = None
+        self._collections = None
+
+    def _closed_pages(self, user):
+        if self._pages is None:
+            self._pages = closed_tree_paths_for(PageViewRestriction, self.users)
+        return self._pages[user.pk]
+
+    def _closed_collections(self, user):
+        if self._collections is None:
+            self._collections = closed_tree_paths_for(CollectionViewRestriction, self.users)
+        return self._collections[user.pk]
+
+    def may_see(self, user, event):
+        """Whether ``user`` may be told of ``event`` now. ``event.page`` (and document) as they are now."""
+        if not user.is_active:
+            return False
+        if event.recipient_id is not None and event.recipient_id != user.pk:
+            return False
+        if event.kind == Kind.ACCESS:
+            return event.access_request_id is not None
+        if event.kind == Kind.MINUTES:
+            document = event.document
+            return document is not None and (
+                path_is_open(document.collection.path, self._closed_collections(user))
+                or user_can_open(user, document)
+            )
+        page = event.page
+        if page is None:
+            return False
+        if event.kind == Kind.MODERATION:
+            return True  # their own page, published or not: they wrote it
+        return page.live and path_is_open(page.path, self._closed_pages(user))
+
+
+def pages_as_they_are(events):
+    """Reload the events' pages (live, path) in one query, so that checks see the latest state."""
+    ids = {event.page_id for event in events if event.page_id}
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    for event in events:
+        if event.page_id:
+            event.page = pages.get(event.page_id)
+    return events

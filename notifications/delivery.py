@@ -1,0 +1,217 @@
+"""From an event to people: notifications, emails at once, and digests. Never twice, never lost.
+
+* ``announce(event)``, a task queued when the event's transaction commits: writes a notification for
+  each person who follows it (or whom it answers) **and may see it now**, then emails those who want
+  it at once. A crash in between is mended by ``sweep`` (every minute): an event not yet announced is
+  announced, an at-once email not yet written is written.
+* ``send_digests(frequency)``, Celery beat, daily at 07:00 and on Mondays: one email per person with
+  what they have not been emailed about yet, checked again against what they may see now.
+
+Every email is a ``Delivery`` row (person and period: "event:<id>", "daily:<date>", "weekly:<week>")
+written in one transaction with the email in the outbox and the notifications it covers; the
+constraint on (person, period) makes a task run twice, or run again after a crash, send nothing twice.
+"""
+
+import logging
+from datetime import timedelta
+from itertools import islice
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from languages.i18n import language_for
+from workinggroups.models import WorkingGroupMembership
+
+from .audience import Audience, pages_as_they_are
+from .choices import CHOSEN_KINDS, Frequency, Kind
+from .emails import digest_email, event_email
+from .follows import followers
+from .items import describe
+from .models import Delivery, Event, Notification
+from .preferences import with_frequency
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+#: How far back a digest looks for what it has not sent yet (a person who just switched from "never"
+#: is not sent months of news).
+DIGEST_WINDOW = {Frequency.DAILY: timedelta(days=2), Frequency.WEEKLY: timedelta(days=8)}
+#: What the sweep mends: events and at-once emails older than this (younger ones have a task on the way).
+SWEEP_AFTER = timedelta(minutes=1)
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def candidates(event):
+    """Who would hear of ``event`` if they may see it: followers, the group's members, or the person
+    answered. Never the person who did it."""
+    User = get_user_model()
+    if event.recipient_id is not None:
+        people = User.objects.filter(pk=event.recipient_id)
+    elif event.kind == Kind.MINUTES:
+        group_id = event.document.working_group_id if event.document else None
+        people = User.objects.filter(
+            pk__in=WorkingGroupMembership.objects.filter(page_id=group_id).values("user_id")
+        )
+    elif event.page is not None:
+        people = followers(event.page)
+    else:
+        people = User.objects.none()
+    if event.actor_id is not None and event.recipient_id is None:
+        people = people.exclude(pk=event.actor_id)
+    return people.filter(is_active=True)
+
+
+def announce(event_pk):
+    """Notify the people who may see the event now; email those who want it at once. Idempotent."""
+    with transaction.atomic():
+        event = (
+            Event.objects.select_for_update(of=("self",))
+            .select_related("document__collection", "access_request", "decision_change")
+            .filter(pk=event_pk, announced_at=None)
+            .first()
+        )
+        if event is None:
+            return 0
+        pages_as_they_are([event])
+        written = 0
+        for users in _chunks(candidates(event).order_by("pk").iterator(), BATCH):
+            audience = Audience(users)
+            rows = [
+                Notification(user=user, event=event, kind=event.kind, created_at=event.created_at)
+                for user in users
+                if audience.may_see(user, event)
+            ]
+            written += len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+        event.announced_at = timezone.now()
+        event.save(update_fields=["announced_at"])
+    email_at_once(event)
+    return written
+
+
+def email_at_once(event):
+    """Email the event to those of its people who want this kind at once (and have no email for it)."""
+    waiting = with_frequency(
+        Notification.objects.filter(event=event, delivery=None, kind__in=CHOSEN_KINDS)
+    ).filter(frequency=Frequency.IMMEDIATE)
+    sent = 0
+    for notifications in _chunks(waiting.select_related("user__wagtail_userprofile").iterator(), BATCH):
+        users = [notification.user for notification in notifications]
+        pages_as_they_are([event])
+        audience = Audience(users)
+        for notification in notifications:
+            user = notification.user
+            if user.email and audience.may_see(user, event):
+                sent += _deliver(user, f"event:{event.pk}", [notification], event=event)
+    return sent
+
+
+def period_key(frequency, now=None):
+    local = timezone.localtime(now or timezone.now())
+    if frequency == Frequency.WEEKLY:
+        year, week, _day = local.isocalendar()
+        return f"weekly:{year}-W{week:02d}"
+    return f"daily:{local.date().isoformat()}"
+
+
+def send_digests(frequency, now=None):
+    """One digest per person wanting ``frequency`` with something new they may still see. Returns how
+    many were written. Run again for the same period (a retried task, a worker restarted), it writes
+    only the ones still missing."""
+    frequency = Frequency(frequency)
+    now = now or timezone.now()
+    period = period_key(frequency, now)
+    due = with_frequency(
+        Notification.objects.filter(
+            delivery=None,
+            kind__in=CHOSEN_KINDS,
+            created_at__lte=now,
+            created_at__gte=now - DIGEST_WINDOW[frequency],
+            user__is_active=True,
+        ).exclude(user__email="")
+    ).filter(frequency=frequency)
+    done = set(Delivery.objects.filter(period=period).values_list("user_id", flat=True))
+    people = sorted(set(due.values_list("user_id", flat=True)) - done)
+    User = get_user_model()
+    described = {}
+    written = 0
+    for batch in _chunks(people, BATCH):
+        users = list(User.objects.filter(pk__in=batch).select_related("wagtail_userprofile"))
+        notifications = list(
+            due.filter(user_id__in=batch)
+            .select_related("event__document__collection", "event__access_request", "event__decision_change")
+            .order_by("user_id", "created_at", "pk")
+        )
+        events = {notification.event_id: notification.event for notification in notifications}
+        pages_as_they_are(events.values())
+        for notification in notifications:
+            notification.event = events[notification.event_id]
+        audience = Audience(users)
+        by_user = {}
+        for notification in notifications:
+            by_user.setdefault(notification.user_id, []).append(notification)
+        for user in users:
+            mine = [item for item in by_user.get(user.pk, ()) if audience.may_see(user, item.event)]
+            if mine:
+                written += _deliver(user, period, mine, frequency=frequency, described=described)
+    return written
+
+
+def _deliver(user, period, notifications, event=None, frequency=None, described=None):
+    """Write the delivery, the email (into the outbox) and the notifications' link in one transaction;
+    nothing when this person already has this period's email."""
+    described = {} if described is None else described
+    language = language_for(user)
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                user=user, period=period, event=event, items=len(notifications)
+            )
+            Notification.objects.filter(pk__in=[item.pk for item in notifications]).update(delivery=delivery)
+            with translation.override(language):
+                items = []
+                for notification in notifications:
+                    key = (notification.event_id, language)
+                    if key not in described:
+                        described[key] = describe(notification.event)
+                    items.append(described[key])
+                if event is not None:
+                    message = event_email(user, event, items[0])
+                else:
+                    message = digest_email(user, frequency, items)
+            message.send()
+    except IntegrityError:  # another run wrote it first: this period's email exists
+        return 0
+    return 1
+
+
+def sweep(now=None):
+    """Every minute: announce what was not announced, email at once what was not emailed."""
+    now = now or timezone.now()
+    late = now - SWEEP_AFTER
+    for pk in Event.objects.filter(announced_at=None, created_at__lte=late).values_list("pk", flat=True)[
+        :1000
+    ]:
+        announce(pk)
+    waiting = (
+        with_frequency(
+            Notification.objects.filter(
+                delivery=None,
+                kind__in=CHOSEN_KINDS,
+                created_at__lte=late,
+                created_at__gte=now - timedelta(days=1),
+            )
+        )
+        .filter(frequency=Frequency.IMMEDIATE)
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    for event in Event.objects.filter(pk__in=list(waiting[:1000])).select_related(
+        "document__collection", "access_request", "decision_change"
+    ):
+        email_at_once(event)

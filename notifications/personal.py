@@ -1,0 +1,134 @@
+"""The personal bits of member pages, filled into every response (cached or not) for the person who
+asked, never stored in the page cache: the unread count in the header, the follow buttons, and the
+"new" marks on what appeared since the person's last visit.
+
+Templates leave HTML comments where these go (``<!--intranet:unread-->``, ``<!--intranet:follow:ID-->``,
+``<!--intranet:new:TIMESTAMP-->``); sitewide/page_cache.py calls ``fill`` on each HTML response."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from workinggroups.models import ProgrammePage, WorkingGroupMembership
+
+from .models import Follow, Notification, Visit
+
+UNREAD_SLOT = b"<!--intranet:unread-->"
+FOLLOW_SLOT = re.compile(rb"<!--intranet:follow:([0-9]{1,18})-->")
+NEW_SLOT = re.compile(rb"<!--intranet:new:([0-9]{1,12})-->")
+#: A pause longer than this ends a visit: what appeared before the next request is "new" then.
+VISIT_GAP = timedelta(minutes=30)
+#: last_seen is written at most this often during a visit.
+SEEN_EVERY = timedelta(minutes=5)
+
+
+def fill(request, content):
+    user = getattr(request, "user", None)
+    authenticated = user is not None and user.is_authenticated
+    if UNREAD_SLOT in content:
+        content = content.replace(
+            UNREAD_SLOT, str(_unread(visit(request).unread)).encode() if authenticated else b""
+        )
+    if NEW_SLOT.search(content):
+        since = visit(request).since if authenticated else None
+        content = NEW_SLOT.sub(lambda match: _new_mark(match, since), content)
+    if FOLLOW_SLOT.search(content):
+        page_ids = {int(match) for match in FOLLOW_SLOT.findall(content)}
+        state = following(user, page_ids) if authenticated else {}
+        content = FOLLOW_SLOT.sub(lambda match: _follow_button(request, int(match.group(1)), state), content)
+    return content
+
+
+def _unread(count):
+    if not count:
+        return ""
+    label = ngettext("%(count)s notification non lue", "%(count)s notifications non lues", count) % {
+        "count": count
+    }
+    return format_html(
+        ' <span class="unread-count" aria-hidden="true">{}</span><span class="visually-hidden"> – {}</span>',
+        count if count < 100 else "99+",
+        label,
+    )
+
+
+def visit(request):
+    """The person's visit, with their unread count, in one query per request (and a write at most
+    every SEEN_EVERY): ``since`` is the end of their previous visit (None on their first), and what
+    is newer is new to them."""
+    cached = getattr(request, "_notifications_visit", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    now = timezone.now()
+    unread = Notification.objects.filter(user_id=OuterRef("user_id"), read_at=None).values("user_id")
+    unread = unread.annotate(count=Count("pk")).values("count")
+    current = Visit.objects.filter(user_id=user.pk).annotate(unread=Coalesce(Subquery(unread), 0)).first()
+    if current is None:
+        current = Visit.objects.create(user_id=user.pk, last_seen=now, since=None)
+        current.unread = Notification.objects.filter(user_id=user.pk, read_at=None).count()
+    elif now - current.last_seen > VISIT_GAP:
+        current.since, current.last_seen = current.last_seen, now
+        Visit.objects.filter(pk=current.pk).update(since=current.since, last_seen=now)
+    elif now - current.last_seen > SEEN_EVERY:
+        Visit.objects.filter(pk=current.pk).update(last_seen=now)
+    request._notifications_visit = current
+    return current
+
+
+def _new_mark(match, since):
+    if since is None or int(match.group(1)) <= since.timestamp():
+        return b""
+    return format_html('<span class="new-mark">{}</span>', _("nouveau")).encode()
+
+
+def following(user, page_ids):
+    """``{page id: following}`` for ``page_ids``: the person's choice, else the default. Three queries."""
+    state = dict(
+        Follow.objects.filter(user_id=user.pk, page_id__in=page_ids).values_list("page_id", "following")
+    )
+    defaults = set(
+        WorkingGroupMembership.objects.filter(user_id=user.pk, page_id__in=page_ids).values_list(
+            "page_id", flat=True
+        )
+    )
+    programmes = set(ProgrammePage.objects.filter(pk__in=page_ids).values_list("pk", flat=True))
+    if programmes and user.groups.filter(name=settings.BOARD_GROUP_NAME).exists():
+        defaults |= programmes
+    return {pk: state.get(pk, pk in defaults) for pk in page_ids}
+
+
+def _follow_button(request, page_id, state):
+    if page_id not in state:
+        return b""
+    is_following = state[page_id]
+    label = _("Ne plus suivre") if is_following else _("Suivre")
+    help_text = (
+        _("Vous êtes prévenu·e de ce qui se passe ici.")
+        if is_following
+        else _("Être prévenu·e de ce qui se passe ici.")
+    )
+    html = format_html(
+        '<form method="post" action="{}" class="follow-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="following" value="{}">'
+        '<input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="button button--secondary">{}</button>'
+        ' <span class="meta">{}</span></form>',
+        reverse("notifications:follow", args=[page_id]),
+        get_token(request),
+        "0" if is_following else "1",
+        request.get_full_path(),
+        label,
+        help_text,
+    )
+    return str(html).encode()
