@@ -37,6 +37,7 @@ run: $(VENV)/.requirements ## Run the intranet with its demo content at http://1
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py outbox --sweep
+	$(PY) manage.py notifications --sweep
 	$(BASE_URL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings on this machine: plain HTTP on loopback (no TLS proxy), a secret key kept

@@ -13,6 +13,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported once the app registry is ready (Django's rule for models and signal receivers).
         from . import events
 
         events.connect()

@@ -54,9 +54,14 @@ class Audience:
 
 
 def pages_as_they_are(events):
-    """Reload the events' pages (live, path) in one query, so that checks see the latest state."""
+    """Reload the events' pages (live, path) so that checks see the latest state, each with the title
+    of its parent (``parent_title``: a report's group): a query per page type, and one for parents."""
     ids = {event.page_id for event in events if event.page_id}
     pages = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    parent_paths = {page.path[: -Page.steplen] for page in pages.values() if page.depth > 1}
+    parents = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "title"))
+    for page in pages.values():
+        page.parent_title = parents.get(page.path[: -Page.steplen], "")
     for event in events:
         if event.page_id:
             event.page = pages.get(event.page_id)

@@ -20,6 +20,7 @@ from workinggroups.models import BoardDecisionHistory, MeetingReportPage, Recomm
 
 from .choices import Kind
 from .models import Event
+from .tasks import announce_event
 
 FACT_KINDS = {Fact.POSITION: Kind.POSITION, Fact.ASSEMBLY: Kind.ASSEMBLY, Fact.FOLLOW_UP: Kind.FOLLOW_UP}
 
@@ -44,12 +45,7 @@ def record(kind, **fields):
         return None
     event = Event.objects.create(kind=kind, **fields)
 
-    def queue():
-        from .tasks import announce_event
-
-        run_task(announce_event, event.pk)
-
-    transaction.on_commit(queue, robust=True)
+    transaction.on_commit(lambda: run_task(announce_event, event.pk), robust=True)
     return event
 
 

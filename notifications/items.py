@@ -14,14 +14,13 @@ def _absolute(path):
 def describe(event):
     """``{"kind", "title", "url", "detail", "when"}`` for ``event`` (its page reloaded as it is now)."""
     kind = Kind(event.kind)
-    page = event.page.specific if event.page is not None else None
+    page = event.page.specific_deferred if event.page is not None else None
     title, url, detail = "", "", ""
     if kind in (Kind.REPORT, Kind.RECOMMENDATION, Kind.POSITION, Kind.ASSEMBLY, Kind.FOLLOW_UP):
         title = page.title
         url = page.url or ""
         if kind in (Kind.REPORT, Kind.RECOMMENDATION):
-            group = page.get_parent()
-            detail = gettext("Publié par le groupe « %(group)s ».") % {"group": group.title}
+            detail = gettext("Publié par le groupe « %(group)s ».") % {"group": _parent_title(page)}
         change = event.decision_change
         if change is not None:
             detail = change.to_label
@@ -57,6 +56,12 @@ def describe(event):
         "detail": detail,
         "when": event.created_at,
     }
+
+
+def _parent_title(page):
+    """The group's title: read with the page by audience.pages_as_they_are, else asked for."""
+    title = getattr(page, "parent_title", None)
+    return title if title is not None else page.get_parent().title
 
 
 def _shorten(text, limit=280):

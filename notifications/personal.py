@@ -5,11 +5,15 @@ asked, never stored in the page cache: the unread count in the header, the follo
 Templates leave HTML comments where these go (``<!--intranet:unread-->``, ``<!--intranet:follow:ID-->``,
 ``<!--intranet:new:TIMESTAMP-->``); sitewide/page_cache.py calls ``fill`` on each HTML response."""
 
+import logging
 import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -17,10 +21,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.models import Page
 
 from workinggroups.models import ProgrammePage, WorkingGroupMembership
 
+from .follows import FOLLOWABLE
 from .models import Follow, Notification, Visit
+
+logger = logging.getLogger(__name__)
 
 UNREAD_SLOT = b"<!--intranet:unread-->"
 FOLLOW_SLOT = re.compile(rb"<!--intranet:follow:([0-9]{1,18})-->")
@@ -32,6 +40,18 @@ SEEN_EVERY = timedelta(minutes=5)
 
 
 def fill(request, content):
+    """``content`` with its personal slots filled; emptied when the database cannot say (a page that
+    is being served without its database, such as an error page, loses its unread count, not its
+    answer)."""
+    try:
+        return _fill(request, content)
+    except DatabaseError:
+        logger.warning("Personal bits left out: the database did not answer", exc_info=True)
+        content = content.replace(UNREAD_SLOT, b"")
+        return FOLLOW_SLOT.sub(b"", NEW_SLOT.sub(b"", content))
+
+
+def _fill(request, content):
     user = getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
     if UNREAD_SLOT in content:
@@ -92,19 +112,23 @@ def _new_mark(match, since):
 
 
 def following(user, page_ids):
-    """``{page id: following}`` for ``page_ids``: the person's choice, else the default. Three queries."""
-    state = dict(
-        Follow.objects.filter(user_id=user.pk, page_id__in=page_ids).values_list("page_id", "following")
+    """``{page id: following}`` for the followable pages among ``page_ids``: the person's choice, else
+    the default (follows.py). One query."""
+    User = get_user_model()
+    choice = Follow.objects.filter(user_id=user.pk, page_id=OuterRef("pk")).values("following")[:1]
+    member = WorkingGroupMembership.objects.filter(user_id=user.pk, page_id=OuterRef("pk"))
+    board = User.groups.through.objects.filter(user_id=user.pk, group__name=settings.BOARD_GROUP_NAME)
+    programme = ContentType.objects.get_for_model(ProgrammePage)
+    rows = (
+        Page.objects.filter(pk__in=page_ids)
+        .type(*FOLLOWABLE)
+        .annotate(choice=Subquery(choice), member=Exists(member), board=Exists(board))
+        .values_list("pk", "choice", "member", "board", "content_type_id")
     )
-    defaults = set(
-        WorkingGroupMembership.objects.filter(user_id=user.pk, page_id__in=page_ids).values_list(
-            "page_id", flat=True
-        )
-    )
-    programmes = set(ProgrammePage.objects.filter(pk__in=page_ids).values_list("pk", flat=True))
-    if programmes and user.groups.filter(name=settings.BOARD_GROUP_NAME).exists():
-        defaults |= programmes
-    return {pk: state.get(pk, pk in defaults) for pk in page_ids}
+    return {
+        pk: choice if choice is not None else (member or (board and content_type == programme.pk))
+        for pk, choice, member, board, content_type in rows
+    }
 
 
 def _follow_button(request, page_id, state):

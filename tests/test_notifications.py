@@ -367,3 +367,61 @@ def test_the_profile_lists_what_the_person_follows(group_a, programme, as_user):
     page = as_user(group_a.people[0]).get("/mon-compte/").content.decode()
     assert group_a.title in page and "suivi d'office" in page
     assert "/notifications/choix/" in page
+
+
+# Answers to the person themselves
+
+
+def test_a_page_sent_back_then_approved_tells_its_author_with_the_comment(
+    group_a, editor, as_user, announced
+):
+    from wagtail.models import Workflow
+
+    from workinggroups.workflow import WORKFLOW_NAME
+
+    from .factories import MeetingReportPageFactory
+    from .workflow_helpers import act
+
+    author = group_a.people[0]
+    report = MeetingReportPageFactory(parent=group_a, title="Réunion de mai", slug="mai", live=False)
+    report.save_revision(user=author)
+    Workflow.objects.get(name=WORKFLOW_NAME).start(report, author)
+    with announced():
+        act(as_user(group_a.facilitator), report, "reject", comment="Ajoutez les présents.")
+    (sent_back,) = Notification.objects.filter(user=author, kind=Kind.MODERATION)
+    assert sent_back.event.data == {"outcome": "rejected", "comment": "Ajoutez les présents."}
+    page = as_user(author).get("/notifications/").content.decode()
+    assert "Renvoyée pour modification" in page and "Ajoutez les présents." in page
+    assert not Notification.objects.filter(kind=Kind.MODERATION).exclude(user=author).exists()
+
+
+def test_an_access_request_answered_is_on_the_requesters_notifications_page(
+    group_a, member, as_user, announced
+):
+    from documents.models import AccessRequest
+
+    minutes = make_minutes(group_a, title="PV CANARIPV9013")
+    access_request = AccessRequest.objects.create(
+        requester=member, working_group=group_a, document=minutes, reason="Pour préparer l'AG."
+    )
+    with announced():
+        access_request.grant(group_a.facilitator)
+    (notification,) = Notification.objects.filter(kind=Kind.ACCESS)
+    assert notification.user == member
+    assert "accordée" in as_user(member).get("/notifications/").content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 25])
+def test_the_notifications_page_costs_the_same_queries_for_3_or_25_items(
+    group_a, as_user, announced, count, django_assert_max_num_queries
+):
+    board = BoardMemberFactory(username="conseil-sans-groupe")
+    with announced():
+        for number in range(count):
+            decision = publish_recommendation(group_a, 100 + number, f"Recommandation {number}")
+            decision.record(Fact.POSITION, BoardPosition.UNDER_ANALYSIS, board)
+    client = as_user(group_a.people[0])
+    client.get("/")
+    with django_assert_max_num_queries(24):
+        page = client.get("/notifications/").content.decode()
+    assert page.count("notification--unread") == min(2 * count, 30)
