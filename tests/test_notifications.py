@@ -425,3 +425,36 @@ def test_the_notifications_page_costs_the_same_queries_for_3_or_25_items(
     with django_assert_max_num_queries(24):
         page = client.get("/notifications/").content.decode()
     assert page.count("notification--unread") == min(2 * count, 30)
+
+
+# When the task queue's broker is down
+
+
+def test_with_the_broker_down_a_publication_succeeds_and_is_announced_by_the_sweep_later(
+    group_a, settings, django_capture_on_commit_callbacks
+):
+    """Redis unreachable: the publication is saved, its event waits in the database unannounced (not
+    dropped), and the sweep announces it once the queue works again."""
+    import datetime
+
+    from intranet.celery import app
+    from mailing.queue import BROKER_OUTAGE
+    from notifications.delivery import sweep
+
+    from .servers import free_ports
+    from .test_mailing import use_broker
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    use_broker(app, f"redis://127.0.0.1:{free_ports(1)[0]}/0")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            recommendation = publish_recommendation(group_a, 58, "Pendant la panne").recommendation
+    finally:
+        use_broker(app, None)
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        BROKER_OUTAGE.succeeded()
+    assert recommendation.live
+    event = Event.objects.get(kind=Kind.RECOMMENDATION, page_id=recommendation.pk)
+    assert event.announced_at is None and not Notification.objects.filter(event=event).exists()
+    sweep(timezone.now() + datetime.timedelta(minutes=2))
+    assert people(*group_a.people) <= notified(Kind.RECOMMENDATION, recommendation)
