@@ -239,3 +239,69 @@ def test_the_tracker_offers_the_downloads_with_its_filters(story, programme, gro
     assert f"{programme.reverse_subpage('tracker_csv')}?groupe={group_a.slug}&amp;position=amended" in page
     assert f"{programme.reverse_subpage('tracker_xlsx')}?groupe={group_a.slug}&amp;position=amended" in page
     assert f"{programme.reverse_subpage('assembly_document')}?groupe={group_a.slug}" in page
+
+
+# With a task queue: the document is made by the worker, as the reader, and served from the cache
+
+
+@pytest.fixture
+def worker_queue(settings, monkeypatch):
+    """A broker configured (not in-process), its tasks kept here to be run when the test says: the
+    worker's turn."""
+    from sitewide import prepared_downloads
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    queued = []
+    monkeypatch.setattr(
+        prepared_downloads, "run_task", lambda task, *args: queued.append((task, args)) or True
+    )
+    return queued
+
+
+def test_with_a_worker_the_reader_waits_on_a_page_then_gets_the_document_made_as_them(
+    story, programme, member, board_member, as_user, worker_queue
+):
+    client = as_user(member)
+    address = url(programme, "assembly_document")
+    waiting = client.get(address)
+    assert waiting.status_code == 202 and waiting["Refresh"] == "3"
+    assert waiting["Cache-Control"] == "no-store"
+    assert "Document en préparation" in waiting.content.decode()
+    assert client.get(address).status_code == 202 and len(worker_queue) == 1  # asked once, not per reload
+    ((task, args),) = worker_queue
+    task(*args)  # the worker's turn
+    response = client.get(address)
+    assert response["X-Page-Cache"] == "hit"
+    text, _pages = pdf_text(response)
+    assert "Créer un comité éthique" in text and "CANARI7781" not in text
+    # The board's rights differ: its own document, queued for it, never the member's.
+    assert as_user(board_member).get(address).status_code == 202 and len(worker_queue) == 2
+    (task, args) = worker_queue[1]
+    task(*args)
+    text, _pages = pdf_text(as_user(board_member).get(address))
+    assert "CANARI7781" in text
+
+
+def test_when_the_worker_cannot_make_it_the_reader_is_told_why(
+    story, programme, member, as_user, worker_queue
+):
+    client = as_user(member)
+    address = url(programme, "assembly_document")
+    assert client.get(address).status_code == 202
+    ((task, args),) = worker_queue
+    with mock.patch.object(exports, "_weasyprint", side_effect=exports.DocumentUnavailable("no pango")):
+        task(*args)  # the worker has no Pango
+        response = client.get(address)  # made here, with the same answer the worker got
+    assert response.status_code == 503
+    assert "ne peut pas être produit sur ce serveur" in response.content.decode()
+
+
+def test_with_the_broker_down_the_document_is_made_in_the_request(
+    story, programme, member, as_user, settings, monkeypatch
+):
+    from sitewide import prepared_downloads
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(prepared_downloads, "run_task", lambda task, *args: False)  # could not queue
+    text, _pages = pdf_text(as_user(member).get(url(programme, "assembly_document")))
+    assert "Créer un comité éthique" in text
