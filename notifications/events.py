@@ -51,8 +51,10 @@ def record(kind, **fields):
 
 def page_first_published(sender, instance, **kwargs):
     kind = Kind.REPORT if isinstance(instance, MeetingReportPage) else Kind.RECOMMENDATION
+    if instance.first_published_at != instance.last_published_at:
+        return  # published again after a change: news once, when it first appeared
     if Event.objects.filter(kind=kind, page_id=instance.pk).exists():
-        return  # published again after a change: announced once, when it first appeared
+        return
     revision = kwargs.get("revision")
     actor = getattr(revision, "user", None)
     record(kind, page_id=instance.pk, actor=actor)

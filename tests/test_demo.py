@@ -169,6 +169,23 @@ class TestTheLoadedDemo:
         call_command("load_demo", stdout=StringIO())
         assert counts() == before
 
+    def test_each_member_is_told_of_their_groups_follow_up_notes_and_nothing_was_emailed(self, demo, client):
+        from django.core import mail
+
+        from notifications.models import Event, Notification
+
+        events = Event.objects.filter(kind="follow_up")
+        assert events.exists() and not Event.objects.exclude(kind="follow_up").exists()  # history is quiet
+        assert mail.outbox == []
+        client.login(username="membre-ethique-1", password=CLASS_PASSWORD)
+        mine = Notification.objects.filter(user__username="membre-ethique-1")
+        assert mine.exists()
+        groups = {n.event.page.get_parent().slug for n in mine.select_related("event__page")}
+        assert groups == {"ethique"}
+        page = client.get("/notifications/").content.decode()
+        assert "notification--unread" in page and "2019" in page
+        assert not Notification.objects.filter(user__username="membre").exists()  # in no group
+
     def test_members_see_the_demo_in_french(self, demo, client):
         client.login(username="membre", password=CLASS_PASSWORD)
         home = client.get("/").content.decode()

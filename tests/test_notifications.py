@@ -458,3 +458,13 @@ def test_with_the_broker_down_a_publication_succeeds_and_is_announced_by_the_swe
     assert event.announced_at is None and not Notification.objects.filter(event=event).exists()
     sweep(timezone.now() + datetime.timedelta(minutes=2))
     assert people(*group_a.people) <= notified(Kind.RECOMMENDATION, recommendation)
+
+
+def test_a_page_published_again_after_a_change_is_not_news_again(group_a, announced):
+    with announced():
+        recommendation = publish_recommendation(group_a, 59, "Une charte").recommendation
+    recommendation.title = "Une charte, corrigée"
+    with announced():
+        recommendation.save_revision().publish()
+    assert Event.objects.filter(kind=Kind.RECOMMENDATION, page_id=recommendation.pk).count() == 1
+    assert Notification.objects.filter(user=group_a.people[0], kind=Kind.RECOMMENDATION).count() == 1

@@ -31,6 +31,7 @@ from .data import fill_account, load_data
 from .documents import load_requests_and_downloads, load_resources, minutes_for_meeting
 from .meetings import all_meetings
 from .moderation import load_pending_reports
+from .notifications import announce_follow_up_notes
 
 
 @dataclass
@@ -238,5 +239,9 @@ class DemoLoader:
 def load_demo(password, data=None):
     """Build the demo from ``data`` (the files of ``sitewide/demo/data/`` unless given), in one
     transaction, so under one new content generation (sitewide/page_cache.py)."""
-    with one_generation(), quiet():  # the 2017-2018 story is history, not news to announce
-        return DemoLoader(password, load_data() if data is None else data).run()
+    with one_generation():
+        with quiet():  # the 2017-2018 story is history, not news to announce
+            result = DemoLoader(password, load_data() if data is None else data).run()
+        for _ in range(announce_follow_up_notes()):
+            result.count("notes de suivi annoncées")
+        return result
