@@ -165,4 +165,6 @@ def member_pages():
         "search": "/search/?q=charte+éthique",
         "my-requests": "/documents/acces/mes-demandes/",
         "library": "/documents/",
+        "notifications": "/notifications/",
+        "notification-choices": "/notifications/choix/",
     }
