@@ -2,7 +2,7 @@
 asked, never stored in the page cache: the unread count in the header, the follow buttons, and the
 "new" marks on what appeared since the person's last visit.
 
-Templates leave HTML comments where these go (``<!--intranet:unread-->``, ``<!--intranet:follow:ID-->``,
+Templates leave HTML comments where these go (``<!--intranet:unread-->``, ``<!--intranet:follow:ID:PATH-->``,
 ``<!--intranet:new:TIMESTAMP-->``); sitewide/page_cache.py calls ``fill`` on each HTML response."""
 
 import logging
@@ -31,7 +31,7 @@ from .models import Follow, Notification, Visit
 logger = logging.getLogger(__name__)
 
 UNREAD_SLOT = b"<!--intranet:unread-->"
-FOLLOW_SLOT = re.compile(rb"<!--intranet:follow:([0-9]{1,18})-->")
+FOLLOW_SLOT = re.compile(rb"<!--intranet:follow:([0-9]{1,18}):([0-9A-Z]{1,255})-->")
 NEW_SLOT = re.compile(rb"<!--intranet:new:([0-9]{1,12})-->")
 #: A pause longer than this ends a visit: what appeared before the next request is "new" then.
 VISIT_GAP = timedelta(minutes=30)
@@ -62,8 +62,8 @@ def _fill(request, content):
         since = visit(request).since if authenticated else None
         content = NEW_SLOT.sub(lambda match: _new_mark(match, since), content)
     if FOLLOW_SLOT.search(content):
-        page_ids = {int(match) for match in FOLLOW_SLOT.findall(content)}
-        state = following(user, page_ids) if authenticated else {}
+        paths = {int(pk): path.decode() for pk, path in FOLLOW_SLOT.findall(content)}
+        state = following(user, paths) if authenticated else {}
         content = FOLLOW_SLOT.sub(lambda match: _follow_button(request, int(match.group(1)), state), content)
     return content
 
@@ -111,30 +111,48 @@ def _new_mark(match, since):
     return format_html('<span class="new-mark">{}</span>', _("nouveau")).encode()
 
 
-def following(user, page_ids):
-    """``{page id: following}`` for the followable pages among ``page_ids``: the person's choice, else
-    the default (follows.py). One query."""
+def following(user, paths):
+    """For each followable page among ``paths`` (``{page id: tree path}``): ``(following, via)``, whether
+    the person follows it (their choice, else the default: follows.py), and if not, the title of the
+    closest page above it they follow (they hear of it through that one). One query."""
     User = get_user_model()
     choice = Follow.objects.filter(user_id=user.pk, page_id=OuterRef("pk")).values("following")[:1]
     member = WorkingGroupMembership.objects.filter(user_id=user.pk, page_id=OuterRef("pk"))
     board = User.groups.through.objects.filter(user_id=user.pk, group__name=settings.BOARD_GROUP_NAME)
     programme = ContentType.objects.get_for_model(ProgrammePage)
+    steps = Page.steplen
+    chain = {path[:end] for path in paths.values() for end in range(steps, len(path) + 1, steps)}
     rows = (
-        Page.objects.filter(pk__in=page_ids)
+        Page.objects.filter(path__in=chain)
         .type(*FOLLOWABLE)
         .annotate(choice=Subquery(choice), member=Exists(member), board=Exists(board))
-        .values_list("pk", "choice", "member", "board", "content_type_id")
+        .values_list("path", "title", "choice", "member", "board", "content_type_id")
     )
-    return {
-        pk: choice if choice is not None else (member or (board and content_type == programme.pk))
-        for pk, choice, member, board, content_type in rows
+    followed = {
+        path: (title, choice if choice is not None else (member or (board and content_type == programme.pk)))
+        for path, title, choice, member, board, content_type in rows
     }
+    state = {}
+    for pk, path in paths.items():
+        if path not in followed:
+            continue  # not a page one follows
+        via = None
+        if not followed[path][1]:
+            above = (path[:end] for end in range(len(path) - steps, 0, -steps))
+            via = next((followed[p][0] for p in above if p in followed and followed[p][1]), None)
+        state[pk] = (followed[path][1], via)
+    return state
 
 
 def _follow_button(request, page_id, state):
     if page_id not in state:
         return b""
-    is_following = state[page_id]
+    is_following, via = state[page_id]
+    if via is not None:  # told through the group or the programme: following this one adds nothing
+        return format_html(
+            '<p class="follow-form meta">{}</p>',
+            _("Vous en êtes prévenu·e : vous suivez « %(title)s ».") % {"title": via},
+        ).encode()
     label = _("Ne plus suivre") if is_following else _("Suivre")
     help_text = (
         _("Vous êtes prévenu·e de ce qui se passe ici.")

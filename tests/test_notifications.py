@@ -470,3 +470,14 @@ def test_a_page_published_again_after_a_change_is_not_news_again(group_a, announ
         recommendation.save_revision().publish()
     assert Event.objects.filter(kind=Kind.RECOMMENDATION, page_id=recommendation.pk).count() == 1
     assert Notification.objects.filter(user=group_a.people[0], kind=Kind.RECOMMENDATION).count() == 1
+
+
+def test_a_recommendation_says_when_its_group_is_already_followed(group_a, group_b, as_user):
+    recommendation = publish_recommendation(group_a, 60, "Une charte").recommendation
+    member_page = as_user(group_a.people[0]).get(recommendation.url).content.decode()
+    assert f"Vous en êtes prévenu·e : vous suivez « {group_a.title} »." in member_page
+    assert 'class="follow-form"><input' not in member_page  # no button that would change nothing
+    outsider = as_user(group_b.people[0])
+    assert ">Suivre<" in outsider.get(recommendation.url).content.decode()
+    outsider.post(f"/notifications/suivre/{recommendation.pk}/", {"following": "1"})
+    assert ">Ne plus suivre<" in outsider.get(recommendation.url).content.decode()

@@ -55,4 +55,5 @@ def new_mark(page):
 @register.simple_tag
 def follow_button(page):
     """Where the follow button goes: filled per request with the reader's own state."""
-    return format_html("<!--intranet:follow:{}-->", int(page.pk))
+    path = page.path if page.path.isalnum() else ""  # Wagtail's tree paths: 0-9 and A-Z
+    return format_html("<!--intranet:follow:{}:{}-->", int(page.pk), path)
