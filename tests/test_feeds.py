@@ -247,6 +247,32 @@ def test_the_key_decides_whose_view_a_feed_is_not_the_session(group_a, programme
 # The key
 
 
+def test_changing_the_key_makes_old_addresses_404_at_once_and_the_new_one_works(group_a, as_user):
+    member = group_a.people[0]
+    old = key_of(member)
+    client = as_user(member)
+    assert client.get("/notifications/flux/nouvelle-adresse/").status_code == 405
+    assert FeedToken.objects.get(user=member).key == old
+    response = client.post("/notifications/flux/nouvelle-adresse/")
+    assert response.status_code == 302 and response["Location"] == "/notifications/choix/#flux"
+    new = FeedToken.objects.get(user=member).key
+    assert new != old and len(new) >= 40
+    assert fetch(group_feed(old, group_a)).status_code == 404
+    assert fetch(group_feed(new, group_a)).status_code == 200
+    assert FeedToken.objects.filter(user=member).count() == 1
+
+
+def test_changing_the_key_needs_a_login_and_a_csrf_token(group_a):
+    member = group_a.people[0]
+    old = key_of(member)
+    anonymous = Client().post("/notifications/flux/nouvelle-adresse/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(member, backend="accounts.backends.IntranetModelBackend")
+    assert forged.post("/notifications/flux/nouvelle-adresse/").status_code == 403
+    assert FeedToken.objects.get(user=member).key == old
+
+
 def test_an_inactive_persons_feeds_answer_404(group_a, programme):
     member = group_a.people[0]
     key = key_of(member)
@@ -367,3 +393,49 @@ def test_a_feed_lists_fifty_entries_at_most(group_a):
     listed = titles(fetch(group_feed(key_of(group_a.people[0]), group_a)))
     assert len(listed) == 50
     assert listed[0] == "Jour 50" and "Jour 0" not in listed
+
+
+# The person's page
+
+
+def test_the_choices_page_lists_the_feeds_of_what_the_person_follows_and_makes_the_key_then(
+    group_a, group_b, programme, as_user
+):
+    member = group_a.people[0]
+    assert not FeedToken.objects.filter(user=member).exists()
+    response = as_user(member).get("/notifications/choix/")
+    page = response.content.decode()
+    key = FeedToken.objects.get(user=member).key
+    url = BASE + group_feed(key, group_a)
+    assert "Vos flux privés" in page and "Changer l'adresse secrète" in page
+    assert f'<a class="feed-url" href="{url}">' in page
+    head = page[: page.index("</head>")]
+    assert ALTERNATE.findall(head) == [url]  # and only in the head of this page, for feed readers
+    assert group_feed(key, group_b) not in page  # not followed
+    assert programme_feed(key, programme) not in page
+    assert response["Cache-Control"] == "private, no-store"
+    as_user(member).get("/notifications/choix/")
+    assert FeedToken.objects.get(user=member).key == key  # made once, kept
+
+
+def test_the_board_gets_the_programmes_feed_and_someone_who_follows_nothing_gets_no_key(
+    programme, board_member, member, as_user
+):
+    page = as_user(board_member).get("/notifications/choix/").content.decode()
+    assert programme_feed(key_of(board_member), programme) in page
+    page = as_user(member).get("/notifications/choix/").content.decode()
+    assert "Vos flux privés" in page and "application/atom+xml" not in page
+    assert not FeedToken.objects.filter(user=member).exists()
+
+
+def test_no_feed_address_is_ever_on_a_cached_page(group_a, programme, as_user):
+    member = group_a.people[0]
+    key = key_of(member)
+    publish_recommendation(group_a, 90, "Une charte")
+    client = as_user(member)
+    client.get("/notifications/choix/")
+    for url in ("/", programme.url, group_a.url, group_a.url, programme.url + "recommandations/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert key not in body and "application/atom+xml" not in body
