@@ -1,5 +1,6 @@
-"""The person's notifications page, their choices (what to receive, what they follow), the follow
-button's target, and the one-click unsubscribe (no login)."""
+"""The person's notifications page, their choices (what to receive, what they follow, their private
+feeds' addresses), the follow button's target, the new feed key, and the one-click unsubscribe (no
+login)."""
 
 from django import forms
 from django.contrib import messages
@@ -23,9 +24,10 @@ from privacy.rules import can_view
 from . import unsubscribe as unsubscribe_tokens
 from .audience import Audience, pages_as_they_are
 from .choices import CHOSEN_KINDS, Frequency, Kind
+from .feeds import feeds_of
 from .follows import followed_pages, is_followable, set_following
 from .items import describe
-from .models import Notification, Preference
+from .models import FeedToken, Notification, Preference, new_feed_key
 from .preferences import frequencies, set_frequencies
 
 PER_PAGE = 30
@@ -103,11 +105,33 @@ def preferences(request):
     response = render(
         request,
         "notifications/preferences.html",
-        {"form": form, "follows": follows, "personal_kinds": [Kind.ACCESS.label, Kind.MODERATION.label]},
+        {
+            "form": form,
+            "follows": follows,
+            "feeds": feeds_of(request.user, [page for page, _default in follows]),
+            "personal_kinds": [Kind.ACCESS.label, Kind.MODERATION.label],
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def change_feed_key(request):
+    """A new secret in the person's feed addresses: the old ones answer 404 from now on (an address
+    that was shared, or seen over a shoulder, is revoked that way)."""
+    FeedToken.objects.update_or_create(
+        user=request.user, defaults={"key": new_feed_key(), "created_at": timezone.now()}
+    )
+    messages.success(
+        request,
+        _(
+            "Vos flux ont une nouvelle adresse : les anciennes ne fonctionnent plus. Donnez les nouvelles "
+            "à votre lecteur de flux."
+        ),
+    )
+    return redirect(reverse("notifications:preferences") + "#flux")
 
 
 UNSUBSCRIBE_LABELS = {

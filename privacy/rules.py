@@ -113,12 +113,18 @@ def closed_collection_paths(user):
 
 def visible_pages(request, queryset):
     """``queryset`` narrowed to live pages ``request.user`` may open."""
+    return live_and_open(queryset, closed_paths(request))
+
+
+def live_and_open(queryset, closed):
+    """``queryset`` narrowed to live pages outside the tree paths ``closed`` (``closed_tree_paths``
+    of someone): for a person who is not the request's user, such as the owner of a private feed
+    that a feed reader fetches without a session."""
     queryset = queryset.live()
-    paths = closed_paths(request)
-    if not paths:
+    if not closed:
         return queryset
     hidden = Q()
-    for path in paths:
+    for path in closed:
         hidden |= Q(path__startswith=path)
     return queryset.exclude(hidden)
 
