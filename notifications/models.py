@@ -30,7 +30,7 @@ class Follow(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "page"], name="one_follow_per_page")]
 
     def __str__(self):
-        return f"{self.user}: {self.page_id} ({'suivi' if self.following else 'non suivi'})"
+        return f"{self.user} {'→' if self.following else '✗'} {self.page_id}"
 
 
 class Event(models.Model):

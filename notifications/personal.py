@@ -16,11 +16,8 @@ from django.db import DatabaseError
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.middleware.csrf import get_token
-from django.urls import reverse
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from workinggroups.models import ProgrammePage, WorkingGroupMembership
@@ -60,7 +57,8 @@ def _fill(request, content):
         )
     if NEW_SLOT.search(content):
         since = visit(request).since if authenticated else None
-        content = NEW_SLOT.sub(lambda match: _new_mark(match, since), content)
+        mark = render_to_string("notifications/slots/new_mark.html").encode()
+        content = NEW_SLOT.sub(lambda match: _new_mark(match, since, mark), content)
     if FOLLOW_SLOT.search(content):
         paths = {int(pk): path.decode() for pk, path in FOLLOW_SLOT.findall(content)}
         state = following(user, paths) if authenticated else {}
@@ -71,14 +69,7 @@ def _fill(request, content):
 def _unread(count):
     if not count:
         return ""
-    label = ngettext("%(count)s notification non lue", "%(count)s notifications non lues", count) % {
-        "count": count
-    }
-    return format_html(
-        ' <span class="unread-count" aria-hidden="true">{}</span><span class="visually-hidden"> – {}</span>',
-        count if count < 100 else "99+",
-        label,
-    )
+    return render_to_string("notifications/slots/unread_count.html", {"count": count})
 
 
 def visit(request):
@@ -105,10 +96,10 @@ def visit(request):
     return current
 
 
-def _new_mark(match, since):
+def _new_mark(match, since, mark):
     if since is None or int(match.group(1)) <= since.timestamp():
         return b""
-    return format_html('<span class="new-mark">{}</span>', _("nouveau")).encode()
+    return mark
 
 
 def following(user, paths):
@@ -147,30 +138,12 @@ def following(user, paths):
 def _follow_button(request, page_id, state):
     if page_id not in state:
         return b""
-    is_following, via = state[page_id]
-    if via is not None:  # told through the group or the programme: following this one adds nothing
-        return format_html(
-            '<p class="follow-form meta">{}</p>',
-            _("Vous en êtes prévenu·e : vous suivez « %(title)s ».") % {"title": via},
-        ).encode()
-    label = _("Ne plus suivre") if is_following else _("Suivre")
-    help_text = (
-        _("Vous êtes prévenu·e de ce qui se passe ici.")
-        if is_following
-        else _("Être prévenu·e de ce qui se passe ici.")
-    )
-    html = format_html(
-        '<form method="post" action="{}" class="follow-form">'
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-        '<input type="hidden" name="following" value="{}">'
-        '<input type="hidden" name="next" value="{}">'
-        '<button type="submit" class="button button--secondary">{}</button>'
-        ' <span class="meta">{}</span></form>',
-        reverse("notifications:follow", args=[page_id]),
-        get_token(request),
-        "0" if is_following else "1",
-        request.get_full_path(),
-        label,
-        help_text,
-    )
-    return str(html).encode()
+    following, via = state[page_id]
+    context = {
+        "page_id": page_id,
+        "following": following,
+        "via": via,  # told through the group or the programme: a button would change nothing
+        "csrf_token": get_token(request),
+        "next": request.get_full_path(),
+    }
+    return render_to_string("notifications/slots/follow_button.html", context).encode()
