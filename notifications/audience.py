@@ -3,14 +3,16 @@ unpublished or made private in between reaches nobody it would no longer show to
 
 For many people at once (a digest run, a programme's followers), in a fixed number of queries."""
 
+from django.db.models import Q
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
-from documents.access import user_can_open
+from documents.access import openable_documents, user_can_open
 from privacy.rules import closed_tree_paths_for, path_is_open
 
 from .choices import Kind
 
-PAGE_KINDS = (Kind.REPORT, Kind.RECOMMENDATION, Kind.POSITION, Kind.ASSEMBLY, Kind.FOLLOW_UP, Kind.MODERATION)
+#: Events about a page the person follows: told only while they may open it.
+FOLLOWED_PAGE_KINDS = (Kind.REPORT, Kind.RECOMMENDATION, Kind.POSITION, Kind.ASSEMBLY, Kind.FOLLOW_UP)
 
 
 class Audience:
@@ -66,3 +68,19 @@ def pages_as_they_are(events):
         if event.page_id:
             event.page = pages.get(event.page_id)
     return events
+
+
+def visible(user, closed_pages):
+    """The same rule as ``Audience.may_see``, as a filter on a person's notifications (``closed_pages``:
+    the tree paths of the pages they may not open), so that lists paginate and count only what the
+    person may still see."""
+    page_open = Q(event__page__live=True)
+    for path in closed_pages:
+        page_open &= ~Q(event__page__path__startswith=path)
+    return (
+        Q(kind__in=[Kind.REPORT, Kind.RECOMMENDATION, Kind.POSITION, Kind.ASSEMBLY, Kind.FOLLOW_UP])
+        & page_open
+        | Q(kind=Kind.MODERATION, event__page__isnull=False)
+        | Q(kind=Kind.ACCESS, event__access_request__isnull=False)
+        | Q(kind=Kind.MINUTES, event__document__in=openable_documents(user))
+    )

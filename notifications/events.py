@@ -50,14 +50,17 @@ def record(kind, **fields):
 
 
 def page_first_published(sender, instance, **kwargs):
+    if not instance.live:
+        return  # scheduled for later: Wagtail signals now, and again when it goes live
     kind = Kind.REPORT if isinstance(instance, MeetingReportPage) else Kind.RECOMMENDATION
     if instance.first_published_at != instance.last_published_at:
         return  # published again after a change: news once, when it first appeared
     if Event.objects.filter(kind=kind, page_id=instance.pk).exists():
         return
-    revision = kwargs.get("revision")
-    actor = getattr(revision, "user", None)
-    record(kind, page_id=instance.pk, actor=actor)
+    author = getattr(kwargs.get("revision"), "user_id", None)
+    # The author is not told of their own page; nor is whoever publishes it (moderation_approved
+    # names them, in the same transaction, before the event is announced).
+    record(kind, page_id=instance.pk, actor_id=author, data={"author": author})
 
 
 def decision_changed(sender, instance, created, raw=False, **kwargs):
@@ -104,6 +107,12 @@ def access_answered(sender, instance, created, raw=False, **kwargs):
 
 def _moderated(outcome):
     def receiver(sender, instance, user=None, **kwargs):
+        if outcome == "approved" and user is not None:  # whoever approved published it
+            Event.objects.filter(
+                page_id=int(instance.object_id),
+                kind__in=(Kind.REPORT, Kind.RECOMMENDATION),
+                announced_at=None,
+            ).update(actor=user)
         requester_id = instance.requested_by_id
         if requester_id is None or (user is not None and user.pk == requester_id):
             return

@@ -20,8 +20,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.models import Page
 
+from privacy.rules import closed_paths
 from workinggroups.models import ProgrammePage, WorkingGroupMembership
 
+from .audience import visible
 from .follows import FOLLOWABLE
 from .models import Follow, Notification, Visit
 
@@ -81,12 +83,20 @@ def visit(request):
         return cached
     user = request.user
     now = timezone.now()
-    unread = Notification.objects.filter(user_id=OuterRef("user_id"), read_at=None).values("user_id")
+    unread = (
+        Notification.objects.filter(user_id=OuterRef("user_id"), read_at=None)
+        .filter(visible(user, closed_paths(request)))  # what the person may still see, as on the list
+        .values("user_id")
+    )
     unread = unread.annotate(count=Count("pk")).values("count")
     current = Visit.objects.filter(user_id=user.pk).annotate(unread=Coalesce(Subquery(unread), 0)).first()
     if current is None:
         current = Visit.objects.create(user_id=user.pk, last_seen=now, since=None)
-        current.unread = Notification.objects.filter(user_id=user.pk, read_at=None).count()
+        current.unread = (
+            Notification.objects.filter(user_id=user.pk, read_at=None)
+            .filter(visible(user, closed_paths(request)))
+            .count()
+        )
     elif now - current.last_seen > VISIT_GAP:
         current.since, current.last_seen = current.last_seen, now
         Visit.objects.filter(pk=current.pk).update(since=current.since, last_seen=now)

@@ -7,10 +7,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,11 +18,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from languages.i18n import language_for
 from privacy.ids import parse_id
-from privacy.rules import can_view
+from privacy.rules import can_view, closed_paths
 
 from . import unsubscribe as unsubscribe_tokens
-from .audience import Audience, pages_as_they_are
+from .audience import pages_as_they_are, visible
 from .choices import CHOSEN_KINDS, Frequency, Kind
 from .feeds import feeds_of
 from .follows import followed_pages, is_followable, set_following
@@ -33,26 +34,25 @@ from .preferences import frequencies, set_frequencies
 PER_PAGE = 30
 
 
-def visible_notifications(user, notifications):
-    """Those of ``notifications`` the person may still see (a page made private since is left out)."""
-    notifications = list(notifications)
-    events = [notification.event for notification in notifications]
-    pages_as_they_are(events)
-    audience = Audience([user])
-    return [notification for notification in notifications if audience.may_see(user, notification.event)]
-
-
 def notifications_page(request):
     if request.method == "POST":
         Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
         messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
         return redirect("notifications:list")
-    mine = Notification.objects.filter(user=request.user).select_related(
-        "event__document__collection", "event__access_request", "event__decision_change"
+    mine = (
+        Notification.objects.filter(user=request.user)
+        .filter(visible(request.user, closed_paths(request)))
+        .select_related(
+            "event__document__collection",
+            "event__access_request__working_group",
+            "event__access_request__document",
+            "event__decision_change",
+        )
     )
     paginator = Paginator(mine, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    shown = visible_notifications(request.user, page.object_list)
+    shown = list(page.object_list)
+    pages_as_they_are([notification.event for notification in shown])  # specific, with their group's title
     items = [
         {**describe(notification.event), "unread": notification.read_at is None} for notification in shown
     ]
@@ -70,6 +70,8 @@ def follow(request, page_id):
     page = Page.objects.filter(pk=parse_id(page_id)).first() if parse_id(page_id) else None
     if page is None or not is_followable(page) or not can_view(request, page):
         raise Http404
+    if request.POST.get("following") not in ("0", "1"):
+        return HttpResponseBadRequest(_("Demande incomplète : rien n'a été changé."))
     following = request.POST.get("following") == "1"
     set_following(request.user, page, following)
     if following:
@@ -156,15 +158,18 @@ def unsubscribe(request, token):
         response = render(request, "notifications/unsubscribe_invalid.html", status=400)
         response["Cache-Control"] = "no-store"
         return response
-    kinds, what = _unsubscribe_scope(user, payload)
-    if request.method == "POST":
-        for kind in kinds:
-            Preference.objects.update_or_create(user=user, kind=kind, defaults={"frequency": Frequency.NEVER})
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            return HttpResponse(status=200)
-        response = render(request, "notifications/unsubscribe_done.html", {"what": what, "kinds": kinds})
-    else:
-        response = render(request, "notifications/unsubscribe.html", {"what": what, "kinds": kinds})
+    with translation.override(language_for(user)):  # the email's language, whoever's browser opens it
+        kinds, what = _unsubscribe_scope(user, payload)
+        if request.method == "POST":
+            for kind in kinds:
+                Preference.objects.update_or_create(
+                    user=user, kind=kind, defaults={"frequency": Frequency.NEVER}
+                )
+            if request.POST.get("List-Unsubscribe") == "One-Click":
+                return HttpResponse(status=200)
+            response = render(request, "notifications/unsubscribe_done.html", {"what": what, "kinds": kinds})
+        else:
+            response = render(request, "notifications/unsubscribe.html", {"what": what, "kinds": kinds})
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response

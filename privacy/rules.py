@@ -11,6 +11,7 @@ filters are per person, and stay queries (computed once per request), so lists a
 and paginate after them. Documents add granted access requests on top (documents/access.py).
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.models import BaseViewRestriction, CollectionViewRestriction, PageViewRestriction
 
@@ -46,12 +47,11 @@ def closed_tree_paths_for(restriction_model, users):
     if not rows:
         return {user.pk: [] for user in users}
     memberships = {}
-    link = type(users[0]).groups.through if users else None
-    if link is not None:
-        for user_id, group_id in link.objects.filter(user_id__in=[user.pk for user in users]).values_list(
-            "user_id", "group_id"
-        ):
-            memberships.setdefault(user_id, set()).add(group_id)
+    link = get_user_model().groups.through  # not type(user): request.user is a lazy wrapper
+    for user_id, group_id in link.objects.filter(user_id__in=[user.pk for user in users]).values_list(
+        "user_id", "group_id"
+    ):
+        memberships.setdefault(user_id, set()).add(group_id)
     passing = _passed(restriction_model, rows, set().union(*memberships.values()), by_group=True)
     closed = {}
     for user in users:

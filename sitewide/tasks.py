@@ -6,5 +6,5 @@ from . import prepared_downloads
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def prepare_download(user_id, path, query, host, language):
-    prepared_downloads.make(user_id, path, query, host, language)
+def prepare_download(user_id, path, query, host, language, asked_key=None):
+    prepared_downloads.make(user_id, path, query, host, language, asked_key)

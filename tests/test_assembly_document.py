@@ -264,9 +264,10 @@ def test_with_a_worker_the_reader_waits_on_a_page_then_gets_the_document_made_as
     client = as_user(member)
     address = url(programme, "assembly_document")
     waiting = client.get(address)
-    assert waiting.status_code == 202 and waiting["Refresh"] == "3"
+    assert waiting.status_code == 202 and "Refresh" not in waiting  # no reload that restarts a screen reader
     assert waiting["Cache-Control"] == "no-store"
     assert "Document en préparation" in waiting.content.decode()
+    assert f'href="{address}">Télécharger le document<' in waiting.content.decode()
     assert client.get(address).status_code == 202 and len(worker_queue) == 1  # asked once, not per reload
     ((task, args),) = worker_queue
     task(*args)  # the worker's turn
@@ -305,3 +306,19 @@ def test_with_the_broker_down_the_document_is_made_in_the_request(
     monkeypatch.setattr(prepared_downloads, "run_task", lambda task, *args: False)  # could not queue
     text, _pages = pdf_text(as_user(member).get(url(programme, "assembly_document")))
     assert "Créer un comité éthique" in text
+
+
+def test_one_document_at_a_time_per_reader_and_the_query_string_as_sent(
+    story, programme, member, group_a, as_user, worker_queue
+):
+    client = as_user(member)
+    first = url(programme, "assembly_document") + "?groupe=" + group_a.slug + "&x=a%20b&"
+    assert client.get(first).status_code == 202
+    busy = client.get(url(programme, "assembly_document") + "?y=1")  # a variant while the first is made
+    assert busy.status_code == 429 and "déjà en préparation" in busy.content.decode()
+    assert len(worker_queue) == 1
+    ((task, args),) = worker_queue
+    task(*args)  # made with the query string as the reader wrote it: stored where they look
+    response = client.get(first)
+    assert response["X-Page-Cache"] == "hit"
+    assert client.get(url(programme, "assembly_document") + "?y=1").status_code == 202  # now its turn

@@ -481,3 +481,53 @@ def test_a_recommendation_says_when_its_group_is_already_followed(group_a, group
     assert ">Suivre<" in outsider.get(recommendation.url).content.decode()
     outsider.post(f"/notifications/suivre/{recommendation.pk}/", {"following": "1"})
     assert ">Ne plus suivre<" in outsider.get(recommendation.url).content.decode()
+
+
+def test_a_member_reads_the_minutes_notification_of_their_group(group_a, programme, announced, as_user):
+    from .factories import make_private_group
+
+    make_private_group(programme)  # page restrictions exist too
+    with announced():
+        make_minutes(group_a, title="PV CANARIPV7731")
+    page = as_user(group_a.people[0]).get("/notifications/")
+    assert page.status_code == 200
+    assert "PV CANARIPV7731" in page.content.decode()
+
+
+def test_what_became_private_is_neither_listed_nor_counted_and_older_items_stay_reachable(
+    group_a, group_b, announced, as_user
+):
+    reader = UserFactory(username="lectrice")
+    set_following(reader, group_a, True)
+    set_following(reader, group_b, True)
+    with announced():
+        publish_recommendation(group_a, 61, "Toujours lisible")
+        for number in range(31):
+            publish_recommendation(group_b, 200 + number, f"Bientôt fermée {number}")
+    restriction = PageViewRestriction.objects.create(
+        page=group_b, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([board_group()])
+    client = as_user(reader)
+    home = client.get("/").content.decode()
+    assert 'class="unread-count" aria-hidden="true">1<' in home  # the hidden 31 are not even counted
+    page = client.get("/notifications/").content.decode()
+    assert "Toujours lisible" in page and "Bientôt fermée" not in page
+
+
+def test_following_with_a_missing_or_odd_answer_changes_nothing(group_a, as_user):
+    member = group_a.people[0]
+    for data in ({}, {"following": "true"}, {"following": "2"}):
+        response = as_user(member).post(f"/notifications/suivre/{group_a.pk}/", data)
+        assert response.status_code == 400 and "rien n'a été changé" in response.content.decode()
+    assert is_following(member, group_a) and not member.follows.exists()
+
+
+def test_the_unsubscribe_page_speaks_the_language_of_the_email(group_a):
+    member = group_a.people[0]
+    profile = UserProfile.get_for_user(member)
+    profile.preferred_language = "nl"
+    profile.save()
+    path = re.sub(r"^https?://[^/]+", "", unsubscribe.url(member, kind=Kind.ASSEMBLY))
+    page = Client(HTTP_ACCEPT_LANGUAGE="fr").get(path).content.decode()
+    assert "Bevestigen" in page and "Confirmer" not in page
