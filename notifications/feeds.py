@@ -39,7 +39,9 @@ from privacy.rules import closed_tree_paths, live_and_open
 from workinggroups.models import Fact, MeetingReportPage, ProgrammePage, RecommendationPage, WorkingGroupPage
 from workinggroups.tree import attach_working_groups
 
-from .models import FeedToken
+from .audience import pages_as_they_are, visible
+from .items import describe
+from .models import FeedToken, Notification
 
 #: The newest entries a feed lists: enough for a reader that fetches once a day, small enough to build
 #: on every fetch.
@@ -69,14 +71,18 @@ FEED_ROUTES = {ProgrammePage: "notifications:programme_feed", WorkingGroupPage: 
 
 
 def feeds_of(user, pages):
-    """``[{"page", "title", "url"}]``: ``user``'s feed addresses for those of ``pages`` (specific pages
-    they may open) that have a feed. Their key is made the first time there is an address to show:
-    nobody who never looked has one that works."""
+    """``[{"page", "title", "url"}]``: ``user``'s feed addresses: their notifications', then those of
+    ``pages`` (specific pages they may open) that have a feed. Their key is made the first time the
+    addresses are shown: nobody who never looked has one that works."""
     pages = [page for page in pages if type(page) in FEED_ROUTES]
-    if not pages:
-        return []
     token, _created = FeedToken.objects.get_or_create(user=user)
-    feeds = []
+    feeds = [
+        {
+            "page": None,
+            "title": gettext("Vos notifications"),
+            "url": _absolute(reverse("notifications:notifications_feed", args=[token.key])),
+        }
+    ]
     for page in pages:
         if isinstance(page, ProgrammePage):
             title = gettext("Recommandations de « %(title)s »") % {"title": page.title}
@@ -100,6 +106,21 @@ def group_feed(request, key, group_id):
 @require_safe
 def programme_feed(request, key, programme_id):
     return _serve(request, key, programme_id, ProgrammePage, ProgrammeFeed)
+
+
+@login_not_required  # a feed reader has no session: the key in the address is the person
+@require_safe
+def notifications_feed(request, key):
+    """The person's own notifications (the notifications page's list, newest first)."""
+    owner = owner_of(key)
+    if owner is None:
+        return _not_found()
+    closed = closed_tree_paths(PageViewRestriction, owner)
+    with translation.override(language_for(owner)):
+        response = NotificationsFeed(request, closed)(request, page=owner)
+        response["Content-Language"] = translation.get_language()
+    del response["Last-Modified"]
+    return _private(response)
 
 
 def _serve(request, key, page_id, model, feed_class):
@@ -324,3 +345,53 @@ class ProgrammeFeed(PrivateFeed):
     def items(self, programme):
         recommendations = attach_working_groups(recommendations_under(programme, self.closed))
         return [recommendation_entry(recommendation, self.request) for recommendation in recommendations]
+
+
+class NotificationsFeed(PrivateFeed):
+    """A person's notifications, checked against what they may see now, as on their notifications page
+    (audience.visible); their read marks are theirs to set on the page, not the feed reader's."""
+
+    kind = "notifications"
+
+    def get_object(self, request, page):
+        return page  # the owner
+
+    def title(self, owner):
+        return gettext("Vos notifications")
+
+    def link(self, owner):
+        return _absolute(reverse("notifications:list"))
+
+    def feed_guid(self, owner):
+        return self.tag(f"{self.kind}/{owner.pk}")
+
+    def items(self, owner):
+        notifications = list(
+            Notification.objects.filter(user=owner)
+            .filter(visible(owner, self.closed))
+            .select_related(
+                "event__document__collection",
+                "event__access_request__working_group",
+                "event__access_request__document",
+                "event__decision_change",
+            )[:LIMIT]
+        )
+        pages_as_they_are([notification.event for notification in notifications])
+        entries = []
+        for notification in notifications:
+            item = describe(notification.event)
+            entries.append(
+                Entry(
+                    page_id=notification.pk,
+                    title=gettext("%(kind)s : %(title)s")
+                    % {"kind": capfirst(item["kind"]), "title": item["title"]},
+                    link=item["url"] or self.link(owner),
+                    summary=item["detail"],
+                    published=notification.created_at,
+                    updated=notification.created_at,
+                )
+            )
+        return entries
+
+    def item_guid(self, entry):
+        return self.tag(f"notification/{entry.page_id}")

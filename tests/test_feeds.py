@@ -410,7 +410,8 @@ def test_the_choices_page_lists_the_feeds_of_what_the_person_follows_and_makes_t
     assert "Vos flux privés" in page and "Changer l'adresse secrète" in page
     assert f'<a class="feed-url" href="{url}">' in page
     head = page[: page.index("</head>")]
-    assert ALTERNATE.findall(head) == [url]  # and only in the head of this page, for feed readers
+    mine = BASE + f"/notifications/flux/{key}/notifications/"
+    assert ALTERNATE.findall(head) == [mine, url]  # and only in the head of this page, for feed readers
     assert group_feed(key, group_b) not in page  # not followed
     assert programme_feed(key, programme) not in page
     assert response["Cache-Control"] == "private, no-store"
@@ -418,14 +419,33 @@ def test_the_choices_page_lists_the_feeds_of_what_the_person_follows_and_makes_t
     assert FeedToken.objects.get(user=member).key == key  # made once, kept
 
 
-def test_the_board_gets_the_programmes_feed_and_someone_who_follows_nothing_gets_no_key(
+def test_the_board_gets_the_programmes_feed_and_someone_who_follows_nothing_only_their_notifications(
     programme, board_member, member, as_user
 ):
     page = as_user(board_member).get("/notifications/choix/").content.decode()
     assert programme_feed(key_of(board_member), programme) in page
     page = as_user(member).get("/notifications/choix/").content.decode()
-    assert "Vos flux privés" in page and "application/atom+xml" not in page
-    assert not FeedToken.objects.filter(user=member).exists()
+    key = FeedToken.objects.get(user=member).key
+    assert ALTERNATE.findall(page) == [BASE + f"/notifications/flux/{key}/notifications/"]
+
+
+def test_the_notifications_feed_lists_what_its_owner_may_still_see_and_nothing_else(
+    group_a, group_b, django_capture_on_commit_callbacks
+):
+    reader, other = group_a.people[0], group_b.people[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_recommendation(group_a, 91, "Lisible CANARIFEED1")
+        hidden = publish_recommendation(group_a, 92, "Fermée CANARIFEED2").recommendation
+        publish_recommendation(group_b, 93, "Autre groupe CANARIFEED3")
+    restriction = PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([board_group()])
+    body = Client().get(f"/notifications/flux/{key_of(reader)}/notifications/").content.decode()
+    assert "CANARIFEED1" in body and "CANARIFEED2" not in body and "CANARIFEED3" not in body
+    ids = re.findall(r"<id>(tag:[^<]+)</id>", body)
+    assert any(":notification/" in guid for guid in ids)  # one entry per notification, stable
+    theirs = Client().get(f"/notifications/flux/{key_of(other)}/notifications/").content.decode()
+    assert "CANARIFEED3" in theirs and "CANARIFEED1" not in theirs
+    assert Client().get("/notifications/flux/nope/notifications/").status_code == 404
 
 
 def test_no_feed_address_is_ever_on_a_cached_page(group_a, programme, as_user):
