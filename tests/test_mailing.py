@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mailing import delivery, queue
 from mailing.models import OutgoingEmail
-from tests.servers import free_ports
+from tests.servers import free_ports, use_broker
 
 S = OutgoingEmail.Status
 OUTBOX = "mailing.backends.OutboxBackend"
@@ -179,15 +179,6 @@ def test_the_sweep_queues_what_is_due_and_overdue_and_what_a_dead_worker_left(ou
     assert delivery.waiting(now) == []  # just queued: not again before their task is overdue
     later = now + datetime.timedelta(minutes=5)
     assert set(delivery.waiting(later)) == {row.pk for row in rows.values()}
-
-
-def use_broker(app, url):
-    """Point this process's Celery at ``url``, dropping the connections it holds."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
