@@ -5,7 +5,8 @@
   it at once. A crash in between is mended by ``sweep`` (every minute): an event not yet announced is
   announced, an at-once email not yet written is written.
 * ``send_digests(frequency)``, Celery beat, daily at 07:00 and on Mondays: one email per person with
-  what they have not been emailed about yet, checked again against what they may see now.
+  what they have not been emailed about yet, checked again against what they may see now, written
+  by one task per DIGEST_BATCH people (``send_digest_batch``) so that every worker process takes part.
 
 Every email is a ``Delivery`` row (person and period: "event:<id>", "daily:<date>", "weekly:<week>")
 written in one transaction with the email in the outbox and the notifications it covers; the
@@ -13,14 +14,16 @@ constraint on (person, period) makes a task run twice, or run again after a cras
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import islice
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from languages.i18n import language_for
+from mailing.queue import run_task
 from workinggroups.models import WorkingGroupMembership
 
 from .audience import Audience, pages_as_they_are
@@ -119,14 +122,10 @@ def period_key(frequency, now=None):
     return f"daily:{local.date().isoformat()}"
 
 
-def send_digests(frequency, now=None):
-    """One digest per person wanting ``frequency`` with something new they may still see. Returns how
-    many were written. Run again for the same period (a retried task, a worker restarted), it writes
-    only the ones still missing."""
-    frequency = Frequency(frequency)
-    now = now or timezone.now()
-    period = period_key(frequency, now)
-    due = with_frequency(
+def digests_due(frequency, now):
+    """The notifications a digest of ``frequency`` at ``now`` would tell: undelivered, of the
+    window, to active people with an email who want this frequency for the kind."""
+    return with_frequency(
         Notification.objects.filter(
             delivery=None,
             kind__in=CHOSEN_KINDS,
@@ -135,30 +134,65 @@ def send_digests(frequency, now=None):
             user__is_active=True,
         ).exclude(user__email="")
     ).filter(frequency=frequency)
-    done = set(Delivery.objects.filter(period=period).values_list("user_id", flat=True))
-    people = sorted(set(due.values_list("user_id", flat=True)) - done)
+
+
+def send_digests(frequency, now=None):
+    """Queue one task per DIGEST_BATCH people wanting ``frequency`` with something new, who have no
+    digest for this period yet. Returns how many people were queued.
+
+    One task per batch, not one for everyone: at the cooperative's size (35,000 people) a single task
+    would outlive the task time limit, use one worker process of several, and lose everything it had
+    not written when its worker dies. A batch is small enough to finish well within the limit, and
+    the batches of one run share its ``now``, so that a batch run late (after a worker restarted)
+    writes the same period and looks at the same window. Run again for the same period (a retried
+    task, a worker restarted), it queues only the people still missing; a batch run twice, or two
+    batches naming the same person, write one digest (``_deliver``). A batch the broker refused (it is
+    logged) is written by the next run, whose window covers what it missed."""
+    from .tasks import send_digest_batch
+
+    frequency = Frequency(frequency)
+    now = now or timezone.now()
+    done = Delivery.objects.filter(period=period_key(frequency, now)).values("user_id")
+    people = list(
+        digests_due(frequency, now)
+        .exclude(user_id__in=done)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for batch in _chunks(people, settings.DIGEST_BATCH):
+        run_task(send_digest_batch, str(frequency), now.isoformat(), batch)
+    return len(people)
+
+
+def send_digest_batch(frequency, now, user_ids):
+    """The digests of ``user_ids`` for ``frequency`` at ``now`` (an ISO date and time, the run's), in
+    a fixed number of queries plus a few per digest. Returns how many were written."""
+    frequency = Frequency(frequency)
+    now = datetime.fromisoformat(now)
+    period = period_key(frequency, now)
     User = get_user_model()
+    users = list(User.objects.filter(pk__in=user_ids).order_by("pk").select_related("wagtail_userprofile"))
+    notifications = list(
+        digests_due(frequency, now)
+        .filter(user_id__in=user_ids)
+        .select_related("event__document__collection", "event__access_request", "event__decision_change")
+        .order_by("user_id", "created_at", "pk")
+    )
+    events = {notification.event_id: notification.event for notification in notifications}
+    pages_as_they_are(events.values())
+    for notification in notifications:
+        notification.event = events[notification.event_id]
+    audience = Audience(users)
+    by_user = {}
+    for notification in notifications:
+        by_user.setdefault(notification.user_id, []).append(notification)
     described = {}
     written = 0
-    for batch in _chunks(people, BATCH):
-        users = list(User.objects.filter(pk__in=batch).select_related("wagtail_userprofile"))
-        notifications = list(
-            due.filter(user_id__in=batch)
-            .select_related("event__document__collection", "event__access_request", "event__decision_change")
-            .order_by("user_id", "created_at", "pk")
-        )
-        events = {notification.event_id: notification.event for notification in notifications}
-        pages_as_they_are(events.values())
-        for notification in notifications:
-            notification.event = events[notification.event_id]
-        audience = Audience(users)
-        by_user = {}
-        for notification in notifications:
-            by_user.setdefault(notification.user_id, []).append(notification)
-        for user in users:
-            mine = [item for item in by_user.get(user.pk, ()) if audience.may_see(user, item.event)]
-            if mine:
-                written += _deliver(user, period, mine, frequency=frequency, described=described)
+    for user in users:
+        mine = [item for item in by_user.get(user.pk, ()) if audience.may_see(user, item.event)]
+        if mine:
+            written += _deliver(user, period, mine, frequency=frequency, described=described)
     return written
 
 

@@ -12,8 +12,15 @@ def announce_event(pk):
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_digests(frequency):
-    """Celery beat: "daily" every morning, "weekly" on Mondays. Safe to run again (delivery.py)."""
+    """Celery beat: "daily" every morning, "weekly" on Mondays: queues the batches below. Safe to run
+    again (delivery.py)."""
     return delivery.send_digests(frequency)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_digest_batch(frequency, now, user_ids):
+    """The digests of a batch of people (delivery.send_digests). Safe to run again."""
+    return delivery.send_digest_batch(frequency, now, user_ids)
 
 
 @shared_task(ignore_result=True)

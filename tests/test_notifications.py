@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 from wagtail.users.models import UserProfile
 
-from notifications import unsubscribe
+from notifications import delivery, unsubscribe
 from notifications.choices import Frequency, Kind
 from notifications.delivery import send_digests
 from notifications.follows import followers, is_following, set_following
@@ -205,6 +205,35 @@ def test_one_daily_digest_lists_everything_new_once_and_only_once(group_a, annou
     mail.outbox.clear()
     assert send_digests(Frequency.DAILY) == 0  # run again the same day: nothing
     assert mail.outbox == []
+
+
+def test_a_digest_run_is_queued_in_batches_of_people_that_share_its_time_and_send_once(
+    group_a, announced, settings, monkeypatch
+):
+    """One task per DIGEST_BATCH people (every worker process takes part, a dead one loses one
+    batch), each with the run's time: a batch run late writes the run's period. Run twice, or
+    queued again by a second run, a batch sends nothing twice."""
+    settings.DIGEST_BATCH = 2
+    with announced():
+        publish_recommendation(group_a, 58, "Par lots")
+    mail.outbox.clear()
+    queued = []
+    monkeypatch.setattr(delivery, "run_task", lambda task, *args: queued.append((task.name, args)))
+    now = timezone.now()
+    people = send_digests(Frequency.DAILY, now)
+    assert people >= 5 and people == sum(len(user_ids) for _name, (_f, _now, user_ids) in queued)
+    assert {name for name, _args in queued} == {"notifications.tasks.send_digest_batch"}
+    assert {len(user_ids) for _name, (_f, _now, user_ids) in queued} <= {1, 2}
+    assert {(frequency, when) for _name, (frequency, when, _ids) in queued} == {("daily", now.isoformat())}
+    assert send_digests(Frequency.DAILY, now) == people  # nothing written yet: the same people again
+    for _name, args in queued:
+        delivery.send_digest_batch(*args)
+    assert len(mail.outbox) == people
+    assert len({message.to[0] for message in mail.outbox}) == people
+    assert set(Delivery.objects.filter(event=None).values_list("period", flat=True)) == {
+        delivery.period_key(Frequency.DAILY, now)
+    }
+    assert send_digests(Frequency.DAILY, now) == 0
 
 
 def test_never_means_no_email_but_still_on_the_notifications_page(group_a, announced, as_user):
