@@ -30,7 +30,7 @@ from .audience import Audience, pages_as_they_are
 from .choices import CHOSEN_KINDS, Frequency, Kind
 from .emails import digest_email, event_email
 from .follows import followers
-from .items import describe
+from .items import describe, parents
 from .models import Delivery, Event, Notification
 from .preferences import with_frequency
 
@@ -188,18 +188,21 @@ def send_digest_batch(frequency, now, user_ids):
     for notification in notifications:
         by_user.setdefault(notification.user_id, []).append(notification)
     described = {}
+    groups = parents(events.values())
     written = 0
     for user in users:
         mine = [item for item in by_user.get(user.pk, ()) if audience.may_see(user, item.event)]
         if mine:
-            written += _deliver(user, period, mine, frequency=frequency, described=described)
+            written += _deliver(user, period, mine, frequency=frequency, described=described, parents=groups)
     return written
 
 
-def _deliver(user, period, notifications, event=None, frequency=None, described=None):
+def _deliver(user, period, notifications, event=None, frequency=None, described=None, parents=None):
     """Write the delivery, the email (into the outbox) and the notifications' link in one transaction;
-    nothing when this person already has this period's email."""
+    nothing when this person already has this period's email. ``described`` and ``parents``: what
+    the caller's earlier emails read already (each event described once per language)."""
     described = {} if described is None else described
+    parents = parents or {}
     language = language_for(user)
     try:
         with transaction.atomic():
@@ -212,7 +215,7 @@ def _deliver(user, period, notifications, event=None, frequency=None, described=
                 for notification in notifications:
                     key = (notification.event_id, language)
                     if key not in described:
-                        described[key] = describe(notification.event)
+                        described[key] = describe(notification.event, parents.get(notification.event.page_id))
                     items.append(described[key])
                 if event is not None:
                     message = event_email(user, event, items[0])
