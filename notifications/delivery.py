@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from languages.i18n import language_for
-from mailing.queue import run_task
+from mailing.queue import delivered_together, run_task
 from workinggroups.models import WorkingGroupMembership
 
 from .audience import Audience, pages_as_they_are
@@ -167,7 +167,9 @@ def send_digests(frequency, now=None):
 
 def send_digest_batch(frequency, now, user_ids):
     """The digests of ``user_ids`` for ``frequency`` at ``now`` (an ISO date and time, the run's), in
-    a fixed number of queries plus a few per digest. Returns how many were written."""
+    a fixed number of queries plus a few per digest, then their emails, sent by this task over one
+    connection (mailing.queue.delivered_together) rather than by a task each queued behind the run's
+    other batches. Returns how many were written."""
     frequency = Frequency(frequency)
     now = datetime.fromisoformat(now)
     period = period_key(frequency, now)
@@ -190,10 +192,13 @@ def send_digest_batch(frequency, now, user_ids):
     described = {}
     groups = parents(events.values())
     written = 0
-    for user in users:
-        mine = [item for item in by_user.get(user.pk, ()) if audience.may_see(user, item.event)]
-        if mine:
-            written += _deliver(user, period, mine, frequency=frequency, described=described, parents=groups)
+    with delivered_together():  # the batch's emails sent by this task once written, over one connection
+        for user in users:
+            mine = [item for item in by_user.get(user.pk, ()) if audience.may_see(user, item.event)]
+            if mine:
+                written += _deliver(
+                    user, period, mine, frequency=frequency, described=described, parents=groups
+                )
     return written
 
 

@@ -16,7 +16,7 @@ from mailing.models import OutgoingEmail
 from notifications import events
 from notifications.choices import Kind
 from notifications.models import Delivery, Event, Notification
-from notifications.tasks import send_digests
+from notifications.tasks import send_digest_batch, send_digests
 
 from .factories import ProgrammePageFactory, make_working_group, publish_recommendation
 from .servers import Worker, wait_for
@@ -32,7 +32,7 @@ pytestmark = [
 ]
 
 PEOPLE = 300
-BATCH = 50  # six digest tasks, so that some are still queued when the worker is killed
+BATCH = 150  # two digest tasks, one per worker process
 TITLES = [f"Charte {n:02d} CANARIDIGEST" for n in range(12)]
 
 
@@ -79,9 +79,9 @@ def test_a_worker_killed_in_the_middle_of_a_digest_run_and_restarted_sends_each_
     worker = Worker(env, tmp_path / "first.log")
     try:
         send_digests.delay("daily")
-        # Killed as soon as a few digests are written: the first two batches are being written (one
-        # per worker process) and the other four are queued ahead of any outbox task, which the
-        # batches queue as they commit. So the kill lands while digests are being built, never
+        # Killed as soon as a few digests are written: both batches are being written (one per
+        # worker process), and a batch sends its emails only once it has written them all
+        # (mailing.queue.delivered_together). So the kill lands while digests are being built, never
         # between the mail server accepting an email and the outbox marking it sent: the outbox's
         # one documented window, where an email may go twice (mailing/delivery.py), is
         # tests/test_task_queue.py's subject, not this test's. The two assertions after the kill
@@ -94,15 +94,18 @@ def test_a_worker_killed_in_the_middle_of_a_digest_run_and_restarted_sends_each_
     assert sink.recipients() == [], "an email went out before the kill (meant to land in the digests)"
     assert not OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.PENDING).exists()
 
+    # The killed worker's two batches stay unacknowledged in Redis until its visibility timeout (an
+    # hour), then the broker hands them back; the emails they wrote wait in the outbox for the sweep.
+    # Here the broker hands back the first batch at once (rebuilt: the run's first hundred and fifty
+    # people) just as the run is queued again (as beat or an operator would): the run's own first
+    # batch names the same people, and the two are written at the same time by the two worker
+    # processes. Only the delivery's constraint, in the transaction that writes the email, keeps
+    # each person to one.
+    first_batch = sorted(get_user_model().objects.filter(email__in=expected).values_list("pk", flat=True))
+    send_digest_batch.delay("daily", timezone.now().isoformat(), first_batch[:BATCH])
+    send_digests.delay("daily")
     restarted = Worker(env, tmp_path / "second.log")
     try:
-        # The killed worker's two batches stay unacknowledged in Redis until its visibility timeout
-        # (an hour): the run queued again writes what they had not. Queued twice (beat's next run and
-        # someone's by hand), planned at the same moment by the two worker processes: their batches
-        # name the same people at the same time, and only the delivery's constraint, in the
-        # transaction that writes the email, keeps it to one each.
-        send_digests.delay("daily")
-        send_digests.delay("daily")
         wait_for(
             lambda: (
                 Delivery.objects.count() >= PEOPLE
