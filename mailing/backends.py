@@ -13,7 +13,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from .models import OutgoingEmail
-from .queue import enqueue_delivery
+from .queue import TOGETHER, enqueue_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,11 @@ class OutboxBackend(BaseEmailBackend):
         with transaction.atomic():
             for row in rows:
                 row.save()
+        together = TOGETHER.get()
         for row in rows:
+            if together is not None:  # queued with the others at the end (queue.delivered_together)
+                transaction.on_commit(lambda pk=row.pk: together.append(pk))
+                continue
             # robust: an error here is logged and leaves the email for the sweep; it never reaches
             # the request that already committed, nor stops the commit hooks registered after it.
             transaction.on_commit(lambda pk=row.pk: enqueue_delivery(pk), robust=True)

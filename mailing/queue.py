@@ -1,11 +1,14 @@
 """Handing work to the task queue without ever failing the caller."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 
 from resilience.outages import Outage
 
+from .delivery import deliver_many as deliver_rows
 from .delivery import deliver_now, waiting
 from .tasks import deliver
 
@@ -59,3 +62,30 @@ def enqueue_delivery(pk):
         return False
     BROKER_OUTAGE.succeeded()
     return True
+
+
+#: While set (``delivered_together``), the outbox adds the rows it commits here instead of queueing each.
+TOGETHER = ContextVar("mailing_delivered_together", default=None)
+
+
+@contextmanager
+def delivered_together():
+    """Emails written inside the block are delivered when it ends, in this process, in turn over one
+    connection to the mail server, instead of a task and an SMTP conversation each: for a task that
+    writes hundreds of emails (a batch of digests), which then sends them itself before the sweep
+    would think them lost (SWEEP_AFTER). Never in a request, which would wait for the mail server.
+
+    Only emails whose transaction committed are sent; what is not sent when the block ends (the
+    process died, the mail server refused one and the rest were left) waits in the outbox, and the
+    sweep sends it. Never raises for the emails: a failure is logged and left to the sweep."""
+    pks = []
+    token = TOGETHER.set(pks)
+    try:
+        yield
+    finally:
+        TOGETHER.reset(token)
+        if pks:
+            try:
+                deliver_rows(pks)
+            except Exception:  # the database failed under us: the rows wait for the sweep
+                logger.exception("Delivering %s emails together failed; the sweep will send them", len(pks))

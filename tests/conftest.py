@@ -19,6 +19,7 @@ from .factories import (
     UserFactory,
     make_working_group,
 )
+from .servers import RedisServer, Sink, server_env, use_broker
 
 
 @pytest.fixture
@@ -252,6 +253,10 @@ def pytest_runtest_teardown(item, nextitem):
     none. Serial runs put those tests last; with several workers (pytest-xdist) another file may
     run after one on its worker, so the serialized rows are loaded back once the test is torn down."""
     result = yield
+    if nextitem is None:
+        # The session's last test: the test database is already destroyed and the connection points
+        # at DATABASE_URL's own database again, which must not receive the test's rows.
+        return result
     marker = item.get_closest_marker("django_db")
     # Only with serialized_rollback does Django keep the flush from re-running post_migrate (which
     # would recreate content types and groups under new ids and clash with the serialized rows).
@@ -262,6 +267,49 @@ def pytest_runtest_teardown(item, nextitem):
                 if contents:
                     connection.creation.deserialize_db_from_string(contents)
     return result
+
+
+# The task queue's tests (tests/test_task_queue.py, tests/test_digest_queue.py): a Redis of their own as
+# the broker, an SMTP sink, and the environment of a worker that uses both.
+
+
+@pytest.fixture
+def sink():
+    server = Sink()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def broker(tmp_path):
+    from intranet.celery import app
+    from mailing import queue
+
+    redis = RedisServer(tmp_path)
+    use_broker(app, redis.url)
+    queue.BROKER_OUTAGE.succeeded()
+    yield redis
+    use_broker(app, None)
+    redis.stop()
+
+
+@pytest.fixture
+def worker_env(tmp_path, sink, broker, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.EMAIL_BACKEND = "mailing.backends.OutboxBackend"
+    return server_env(
+        tmp_path,
+        CELERY_BROKER_URL=broker.url,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(sink.port),
+        # The sweep every two seconds, taking up what waits after three and what a dead worker left
+        # "sending" after five (in production: every minute, after one and after ten minutes).
+        MAILING_SWEEP_EVERY="2",
+        MAILING_SWEEP_AFTER_SECONDS="3",
+        MAILING_STUCK_AFTER_SECONDS="5",
+        LOG_LEVEL="WARNING",
+    )
 
 
 @pytest.fixture(autouse=True)

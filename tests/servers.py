@@ -1,8 +1,9 @@
 """Servers the tests start for themselves on spare loopback ports: gunicorn with production
-settings, a ``redis-server``, a PostgreSQL cluster (``initdb``/``pg_ctl``). Stopping them touches
-nothing else on the machine."""
+settings, a ``redis-server``, a PostgreSQL cluster (``initdb``/``pg_ctl``), an SMTP sink and a Celery
+worker. Stopping them touches nothing else on the machine."""
 
 import contextlib
+import email
 import os
 import shutil
 import signal
@@ -10,10 +11,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from email.policy import default
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import connection
 
 from .http_client import RawClient
@@ -222,3 +226,72 @@ class PostgresCluster:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def use_broker(app, url):
+    """Point this process's Celery at ``url``, dropping the connections it holds."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+class Sink:
+    """An SMTP server that keeps every message it accepts (aiosmtpd), on 127.0.0.1."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_ports(1)[0])
+        self.controller.start()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append(
+                (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=default))
+            )
+        return "250 Message accepted for delivery"
+
+    @property
+    def port(self):
+        return self.controller.port
+
+    def recipients(self):
+        with self.lock:
+            return [to for tos, _message in self.messages for to in tos]
+
+    def stop(self):
+        self.controller.stop()
+
+
+class Worker:
+    """``celery -A intranet worker`` (with its scheduler) in a process group of its own."""
+
+    def __init__(self, env, log_path):
+        self.log_path = log_path
+        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
+        command = [sys.executable, "-m", "celery", "-A", "intranet", "worker", "--beat", "--concurrency", "2"]
+        command += ["--loglevel", "WARNING", "--schedule", str(log_path.with_suffix(".schedule"))]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def kill(self):
+        """As a crash or an out-of-memory kill: the whole group at once, nothing finished."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self._log.close()
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")

@@ -8,12 +8,14 @@ import time
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends import locmem
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
 from mailing import delivery, queue
 from mailing.models import OutgoingEmail
-from tests.servers import free_ports
+from tests.servers import free_ports, use_broker
 
 S = OutgoingEmail.Status
 OUTBOX = "mailing.backends.OutboxBackend"
@@ -72,14 +74,27 @@ def test_what_is_rolled_back_sends_nothing(outbox, django_capture_on_commit_call
     assert not OutgoingEmail.objects.exists() and mail.outbox == []
 
 
-class RefusingBackend:
+class RefusingBackend(BaseEmailBackend):
     """A mail server that refuses everything."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP server unreachable")
+
+
+class OneConversationBackend(locmem.EmailBackend):
+    """Django's memory outbox, counting the conversations opened with the mail server."""
+
+    opened = 0
+
+    def open(self):
+        if getattr(self, "_open", False):
+            return False
+        self._open = True
+        type(self).opened += 1
+        return True
+
+    def close(self):
+        self._open = False
 
 
 @pytest.mark.django_db
@@ -153,6 +168,57 @@ def test_two_workers_never_send_the_same_email(outbox):
 
 
 @pytest.mark.django_db
+def test_many_emails_go_over_one_conversation_each_claimed_and_recorded_alone(outbox, settings):
+    settings.MAILING_DELIVERY_BACKEND = f"{__name__}.OneConversationBackend"
+    OneConversationBackend.opened = 0
+    rows = [OutgoingEmail.from_message(message(f"{n}@example.coop")) for n in range(4)]
+    for row in rows:
+        row.save()
+    assert delivery.deliver_now(rows[0].pk) == "sent"
+    outcomes = delivery.deliver_many([row.pk for row in rows])
+    assert outcomes == {rows[0].pk: "gone", rows[1].pk: "sent", rows[2].pk: "sent", rows[3].pk: "sent"}
+    assert OneConversationBackend.opened == 2  # deliver_now's, then one for the three
+    assert sorted(sent.to[0] for sent in mail.outbox) == [f"{n}@example.coop" for n in range(4)]
+    assert set(OutgoingEmail.objects.values_list("status", "attempts")) == {(S.SENT, 1)}
+
+
+@pytest.mark.django_db
+def test_delivering_many_stops_at_a_refusal_and_leaves_the_rest_waiting_for_the_sweep(outbox, settings):
+    settings.MAILING_DELIVERY_BACKEND = f"{__name__}.RefusingBackend"
+    rows = [OutgoingEmail.from_message(message(f"{n}@example.coop")) for n in range(3)]
+    for row in rows:
+        row.save()
+    outcomes = delivery.deliver_many([row.pk for row in rows])
+    assert [outcomes[row.pk] for row in rows] == ["retry", "gone", "gone"]  # one attempt, not three
+    states = OutgoingEmail.objects.order_by("pk").values_list("status", "attempts")
+    assert list(states) == [(S.PENDING, 1), (S.PENDING, 0), (S.PENDING, 0)]
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    assert set(delivery.waiting(later)) == {row.pk for row in rows}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_emails_written_together_go_when_the_block_ends_and_rolled_back_ones_never(outbox, settings):
+    """A digest batch's emails: sent by the task that wrote them once it has written them all, over
+    one conversation, with no task each; an email whose transaction rolled back is neither."""
+    settings.MAILING_DELIVERY_BACKEND = f"{__name__}.OneConversationBackend"
+    OneConversationBackend.opened = 0
+    with queue.delivered_together():
+        message("a@example.coop").send()
+        with transaction.atomic():
+            message("b@example.coop").send()
+        try:
+            with transaction.atomic():
+                message("c@example.coop").send()
+                raise RuntimeError("the digest's delivery row was written by another run")
+        except RuntimeError:
+            pass
+        assert mail.outbox == []  # nothing before the block ends
+    assert sorted(sent.to[0] for sent in mail.outbox) == ["a@example.coop", "b@example.coop"]
+    assert OneConversationBackend.opened == 1
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {S.SENT}
+
+
+@pytest.mark.django_db
 def test_the_sweep_queues_what_is_due_and_overdue_and_what_a_dead_worker_left(outbox):
     now = timezone.now()
     rows = {}
@@ -179,15 +245,6 @@ def test_the_sweep_queues_what_is_due_and_overdue_and_what_a_dead_worker_left(ou
     assert delivery.waiting(now) == []  # just queued: not again before their task is overdue
     later = now + datetime.timedelta(minutes=5)
     assert set(delivery.waiting(later)) == {row.pk for row in rows.values()}
-
-
-def use_broker(app, url):
-    """Point this process's Celery at ``url``, dropping the connections it holds."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

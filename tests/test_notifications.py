@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 from wagtail.users.models import UserProfile
 
-from notifications import unsubscribe
+from notifications import delivery, tasks, unsubscribe
 from notifications.choices import Frequency, Kind
 from notifications.delivery import send_digests
 from notifications.follows import followers, is_following, set_following
@@ -205,6 +205,35 @@ def test_one_daily_digest_lists_everything_new_once_and_only_once(group_a, annou
     mail.outbox.clear()
     assert send_digests(Frequency.DAILY) == 0  # run again the same day: nothing
     assert mail.outbox == []
+
+
+def test_a_digest_run_is_queued_in_batches_of_people_that_share_its_time_and_send_once(
+    group_a, announced, settings, monkeypatch
+):
+    """One task per DIGEST_BATCH people (every worker process takes part, a dead one loses one
+    batch), each with the run's time: a batch run late writes the run's period. Run twice, or
+    queued again by a second run, a batch sends nothing twice."""
+    settings.DIGEST_BATCH = 2
+    with announced():
+        publish_recommendation(group_a, 58, "Par lots")
+    mail.outbox.clear()
+    queued = []
+    monkeypatch.setattr(tasks, "run_task", lambda task, *args: queued.append((task.name, args)))
+    now = timezone.now()
+    people = send_digests(Frequency.DAILY, now, queue_batch=tasks.queue_batch)
+    assert people >= 5 and people == sum(len(user_ids) for _name, (_f, _now, user_ids) in queued)
+    assert {name for name, _args in queued} == {"notifications.tasks.send_digest_batch"}
+    assert {len(user_ids) for _name, (_f, _now, user_ids) in queued} <= {1, 2}
+    assert {(frequency, when) for _name, (frequency, when, _ids) in queued} == {("daily", now.isoformat())}
+    assert send_digests(Frequency.DAILY, now, queue_batch=tasks.queue_batch) == people  # none written yet
+    for _name, args in queued:
+        delivery.send_digest_batch(*args)
+    assert len(mail.outbox) == people
+    assert len({message.to[0] for message in mail.outbox}) == people
+    assert set(Delivery.objects.filter(event=None).values_list("period", flat=True)) == {
+        delivery.period_key(Frequency.DAILY, now)
+    }
+    assert send_digests(Frequency.DAILY, now) == 0
 
 
 def test_never_means_no_email_but_still_on_the_notifications_page(group_a, announced, as_user):
@@ -531,3 +560,32 @@ def test_the_unsubscribe_page_speaks_the_language_of_the_email(group_a):
     path = re.sub(r"^https?://[^/]+", "", unsubscribe.url(member, kind=Kind.ASSEMBLY))
     page = Client(HTTP_ACCEPT_LANGUAGE="fr").get(path).content.decode()
     assert "Bevestigen" in page and "Confirmer" not in page
+
+
+def test_a_member_who_unfollowed_their_group_is_not_told_of_its_minutes(group_a, announced):
+    leaving = group_a.people[0]
+    set_following(leaving, group_a, False)
+    with announced():
+        make_minutes(group_a, title="PV CANARIPV4410")
+    reached = notified(Kind.MINUTES)
+    assert leaving.username not in reached and group_a.people[1].username in reached
+
+
+def test_neither_the_author_nor_whoever_approved_is_told_of_the_publication(group_a, as_user, announced):
+    from wagtail.models import Workflow
+
+    from workinggroups.workflow import WORKFLOW_NAME
+
+    from .factories import MeetingReportPageFactory
+    from .workflow_helpers import act
+
+    author = group_a.people[0]
+    report = MeetingReportPageFactory(parent=group_a, title="Réunion de juin", slug="juin", live=False)
+    report.save_revision(user=author)
+    Workflow.objects.get(name=WORKFLOW_NAME).start(report, author)
+    act(as_user(group_a.facilitator), report, "approve")
+    with announced():
+        act(as_user(group_a.liaison), report, "approve")  # the board's step publishes it
+    reached = notified(Kind.REPORT, report)
+    assert group_a.people[1].username in reached
+    assert author.username not in reached and group_a.liaison.username not in reached

@@ -2,24 +2,15 @@
 sink on a loopback port): every email arrives, and a worker killed in the middle of a run loses
 none; the next worker and the sweep finish the work."""
 
-import email
-import os
-import signal
-import subprocess
-import sys
-import threading
 import time
-from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 
-from mailing import queue
 from mailing.models import OutgoingEmail
 
-from .servers import ROOT, RedisServer, free_ports, server_env
-from .test_mailing import message, use_broker
+from .servers import Worker, wait_for
+from .test_mailing import message
 
 pytestmark = [
     pytest.mark.skipif(
@@ -30,104 +21,6 @@ pytestmark = [
     pytest.mark.xdist_group("task queue"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-class Sink:
-    """An SMTP server that keeps every message it accepts (aiosmtpd), on 127.0.0.1."""
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-        self.controller = Controller(self, hostname="127.0.0.1", port=free_ports(1)[0])
-        self.controller.start()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append(
-                (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=default))
-            )
-        return "250 Message accepted for delivery"
-
-    @property
-    def port(self):
-        return self.controller.port
-
-    def recipients(self):
-        with self.lock:
-            return [to for tos, _message in self.messages for to in tos]
-
-    def stop(self):
-        self.controller.stop()
-
-
-class Worker:
-    """``celery -A intranet worker`` (with its scheduler) in a process group of its own."""
-
-    def __init__(self, env, log_path):
-        self.log_path = log_path
-        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
-        command = [sys.executable, "-m", "celery", "-A", "intranet", "worker", "--beat", "--concurrency", "2"]
-        command += ["--loglevel", "WARNING", "--schedule", str(log_path.with_suffix(".schedule"))]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def kill(self):
-        """As a crash or an out-of-memory kill: the whole group at once, nothing finished."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self._log.close()
-
-    def log(self):
-        return self.log_path.read_text(errors="replace")
-
-
-@pytest.fixture
-def sink():
-    server = Sink()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def broker(tmp_path):
-    from intranet.celery import app
-
-    redis = RedisServer(tmp_path)
-    use_broker(app, redis.url)
-    queue.BROKER_OUTAGE.succeeded()
-    yield redis
-    use_broker(app, None)
-    redis.stop()
-
-
-@pytest.fixture
-def worker_env(tmp_path, sink, broker, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.EMAIL_BACKEND = "mailing.backends.OutboxBackend"
-    return server_env(
-        tmp_path,
-        CELERY_BROKER_URL=broker.url,
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(sink.port),
-        # The sweep every two seconds, taking up what waits after three and what a dead worker left
-        # "sending" after five (in production: every minute, after one and after ten minutes).
-        MAILING_SWEEP_EVERY="2",
-        MAILING_SWEEP_AFTER_SECONDS="3",
-        MAILING_STUCK_AFTER_SECONDS="5",
-        LOG_LEVEL="WARNING",
-    )
-
-
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_a_real_worker_delivers_over_smtp_and_one_killed_in_the_middle_loses_nothing(

@@ -284,6 +284,9 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("weekly",),
     },
 }
+# People per digest task: each batch is written by one task (notifications/delivery.py), small enough
+# to finish well within CELERY_TASK_SOFT_TIME_LIMIT and to lose little when a worker dies.
+DIGEST_BATCH = int(os.environ.get("DIGEST_BATCH", "500"))
 # How long the one-click unsubscribe link of a notification email works (notifications/unsubscribe.py).
 UNSUBSCRIBE_MAX_AGE_DAYS = int(os.environ.get("UNSUBSCRIBE_MAX_AGE_DAYS", "90"))
 # The outbox's sweep (mailing/delivery.py): a pending email is queued again after this many seconds,

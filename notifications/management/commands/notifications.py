@@ -9,12 +9,14 @@ only when this command asks: run ``--digest daily`` from cron every morning ther
 the same day sends nothing twice (one delivery per person and period).
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
 from notifications import delivery
 from notifications.choices import DIGESTS, Frequency
 from notifications.models import Event, Notification
+from notifications.tasks import queue_batch
 
 
 class Command(BaseCommand):
@@ -38,5 +40,8 @@ class Command(BaseCommand):
             delivery.sweep()
             self.stdout.write("Reprise faite.")
         if digest:
-            sent = delivery.send_digests(Frequency(digest))
-            self.stdout.write(f"Résumés « {Frequency(digest).label} » écrits : {sent}.")
+            people = delivery.send_digests(Frequency(digest), queue_batch=queue_batch)
+            self.stdout.write(
+                f"Résumés « {Frequency(digest).label} » : {people} personnes, "
+                f"par lots de {settings.DIGEST_BATCH}."
+            )
