@@ -72,7 +72,8 @@ def _person_key(user_id):
 
 def _recipe(request, key):
     """What the worker needs to make the download as the reader: who, where (the query string as
-    sent, so that the worker's key is the reader's), in which language, and the key to store under."""
+    sent, so that the worker's key is the reader's), in which language, and the reader's key (whose
+    "being prepared" mark the worker clears)."""
     return (
         request.user.pk,
         request.path,
