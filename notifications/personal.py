@@ -9,23 +9,18 @@ import logging
 import re
 from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
-from wagtail.models import Page
 
 from privacy.rules import closed_paths
-from workinggroups.models import ProgrammePage, WorkingGroupMembership
 
 from .audience import visible
-from .follows import FOLLOWABLE
-from .models import Follow, Notification, Visit
+from .follows import following
+from .models import Notification, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -110,39 +105,6 @@ def _new_mark(match, since, mark):
     if since is None or int(match.group(1)) <= since.timestamp():
         return b""
     return mark
-
-
-def following(user, paths):
-    """For each followable page among ``paths`` (``{page id: tree path}``): ``(following, via)``, whether
-    the person follows it (their choice, else the default: follows.py), and if not, the title of the
-    closest page above it they follow (they hear of it through that one). One query."""
-    User = get_user_model()
-    choice = Follow.objects.filter(user_id=user.pk, page_id=OuterRef("pk")).values("following")[:1]
-    member = WorkingGroupMembership.objects.filter(user_id=user.pk, page_id=OuterRef("pk"))
-    board = User.groups.through.objects.filter(user_id=user.pk, group__name=settings.BOARD_GROUP_NAME)
-    programme = ContentType.objects.get_for_model(ProgrammePage)
-    steps = Page.steplen
-    chain = {path[:end] for path in paths.values() for end in range(steps, len(path) + 1, steps)}
-    rows = (
-        Page.objects.filter(path__in=chain)
-        .type(*FOLLOWABLE)
-        .annotate(choice=Subquery(choice), member=Exists(member), board=Exists(board))
-        .values_list("path", "title", "choice", "member", "board", "content_type_id")
-    )
-    followed = {
-        path: (title, choice if choice is not None else (member or (board and content_type == programme.pk)))
-        for path, title, choice, member, board, content_type in rows
-    }
-    state = {}
-    for pk, path in paths.items():
-        if path not in followed:
-            continue  # not a page one follows
-        via = None
-        if not followed[path][1]:
-            above = (path[:end] for end in range(len(path) - steps, 0, -steps))
-            via = next((followed[p][0] for p in above if p in followed and followed[p][1]), None)
-        state[pk] = (followed[path][1], via)
-    return state
 
 
 def _follow_button(request, page_id, state):
