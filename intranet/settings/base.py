@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "sitewide",
     "home",
     "notifications",
+    "meetings",
     "workinggroups",
     "documents",
     "search",

@@ -136,4 +136,7 @@ class MeetingReportPage(SearchResultText, Page):
         context["fed_recommendations"] = list(
             visible_pages(request, recommendations).distinct().order_by("number", "pk")
         )
+        # Apps above this one add what they own (meetings: the facts of the meeting this reports on).
+        for add_context in hooks.get_hooks("meeting_report_context"):
+            context.update(add_context(request, self) or {})
         return context
