@@ -83,6 +83,7 @@ urlpatterns = account_patterns + [
     path("documents/", include("documents.urls")),
     path("search/", search_views.search, name="search"),
     path("notifications/", include("notifications.urls")),
+    path("reunions/", include("meetings.urls")),
 ]
 
 if settings.DEBUG:
