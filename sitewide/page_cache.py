@@ -23,7 +23,8 @@ The key holds everything the page depends on besides its content:
 What differs between people with the same rights is never cached: the person's name in the
 header (an HTML comment in the template, filled in on every response), the CSRF tokens of forms
 (replaced by a placeholder in the stored copy, filled in with the current request's token), and
-the personal bits of notifications/personal.py (unread count, follow buttons, "new" marks).
+the personal bits of notifications/personal.py (unread count, follow buttons, "new" marks) and
+meetings/personal.py (the person's answer to each meeting listed).
 A response is not stored when it is not a plain 200 HTML page, when it carries a message for the
 person, or when the request changed the session.
 """
@@ -44,6 +45,7 @@ from django.middleware.csrf import get_token
 from django.utils.html import escape
 
 from documents.access import access_for
+from meetings import personal as meeting_answers
 from notifications import personal
 from privacy.rules import closed_paths, user_group_ids
 
@@ -238,13 +240,15 @@ class PageCacheMiddleware:
 
 def fill_slots(request, response):
     """Put the person's name, CSRF token and personal bits (notifications/personal.py: unread count,
-    follow buttons, "new" marks) where the stored page has placeholders."""
+    follow buttons, "new" marks; meetings/personal.py: answers to meetings) where the stored page has
+    placeholders."""
     if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
         return response
     content = response.content
     if b"<!--intranet:" not in content:
         return response
     content = personal.fill(request, content)
+    content = meeting_answers.fill(request, content)
     user = getattr(request, "user", None)
     name = ""
     if user is not None and user.is_authenticated:
