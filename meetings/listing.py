@@ -25,11 +25,24 @@ def next_meetings(request, limit=NEXT_LIMIT):
     return mine, others
 
 
+#: How far back a group page lists past meetings (the calendar has the rest).
+PAST_DAYS = 400
+#: At most this many rows are read for a group page: a year of meetings, and those planned.
+GROUP_ROWS = 200
+
+
 def group_meetings(request, group, now=None):
-    """``(upcoming, past)`` meetings of ``group`` (reports linked), as far as the reader may see it."""
-    meetings = visible_meetings(request).filter(group=group).select_related("report")
+    """``(upcoming, past)`` meetings of ``group``, as far as the reader may see it, in one query."""
     now = now or timezone.now()
-    return list(meetings.upcoming(now)[:NEXT_LIMIT]), list(meetings.past(now)[:PAST_LIMIT])
+    rows = list(
+        visible_meetings(request)
+        .filter(group=group, end__gte=now - datetime.timedelta(days=PAST_DAYS))
+        .select_related("group")
+        .order_by("start", "pk")[:GROUP_ROWS]
+    )
+    upcoming = [meeting for meeting in rows if meeting.end >= now][:NEXT_LIMIT]
+    past = [meeting for meeting in reversed(rows) if meeting.end < now][:PAST_LIMIT]
+    return upcoming, past
 
 
 def month_bounds(year, month):

@@ -1,9 +1,11 @@
 """A person's answer to each meeting listed on a member page, filled into every response (cached or
 not) for the person who asked, never stored in the page cache (DESIGN §11b).
 
-Templates leave ``<!--intranet:answer:MEETING_ID-->`` where it goes; sitewide/page_cache.py calls
-``fill`` on each HTML response. One query for every meeting of the page: the person's answers and
-whether they belong to each meeting's group."""
+Templates leave ``<!--intranet:answer:MEETING_ID:DJANGO_GROUP_ID-->`` where it goes (the Django group
+of the meeting's working group, which holds its members: workinggroups/roles.py keeps it so);
+sitewide/page_cache.py calls ``fill`` on each HTML response. A person in none of those groups costs
+no query (their groups are read once per request already); a member, one query for every meeting of
+the page: their answers, and their membership read again from the memberships themselves."""
 
 import logging
 import re
@@ -14,6 +16,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from privacy.rules import user_group_ids
 from workinggroups.models import WorkingGroupMembership
 
 from .choices import Response, Status
@@ -21,14 +24,17 @@ from .models import Answer, Meeting
 
 logger = logging.getLogger(__name__)
 
-ANSWER_SLOT = re.compile(rb"<!--intranet:answer:([0-9]{1,18})-->")
+ANSWER_SLOT = re.compile(rb"<!--intranet:answer:([0-9]{1,18}):([0-9]{0,18})-->")
 
 
 def fill(request, content):
     if not ANSWER_SLOT.search(content):
         return content
+    user = getattr(request, "user", None)
+    mine = user_group_ids(user) if user is not None else frozenset()
+    pks = {int(pk) for pk, group in ANSWER_SLOT.findall(content) if group and int(group) in mine}
     try:
-        states = _states(request, {int(pk) for pk in ANSWER_SLOT.findall(content)})
+        states = _states(request, pks) if pks else {}
     except DatabaseError:
         logger.warning("Answers to meetings left out: the database did not answer", exc_info=True)
         states = {}

@@ -281,3 +281,25 @@ def test_an_outsider_cannot_start_a_report_and_a_future_meeting_has_none_yet(gro
     past.refresh_from_db()
     future.refresh_from_db()
     assert past.report is None and future.report is None
+
+
+def test_a_members_answers_cost_one_query_whatever_the_number_of_meetings(group_a, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = as_user(group_a.people[0])
+
+    def count():
+        with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as captured:
+            page = client.get(group_a.url).content.decode()
+        return len(captured), page.count('class="answer-form"')
+
+    plan(group_a, days=2)
+    plan(group_a, days=3)
+    client.get(group_a.url)  # warm per-process caches
+    few = count()
+    for days in range(4, 8):
+        plan(group_a, days=days)
+    many = count()
+    assert (few[1], many[1]) == (2, 6)
+    assert many[0] == few[0]

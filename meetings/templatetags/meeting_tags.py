@@ -33,7 +33,8 @@ def _time(moment):
 @register.simple_tag
 def answer_slot(meeting):
     """Where the person's answer goes, filled per request (meetings/personal.py), never cached."""
-    return format_html("<!--intranet:answer:{}-->", int(meeting.pk))
+    group = meeting.group.django_group_id  # the meeting's group is loaded with it (listing.py)
+    return format_html("<!--intranet:answer:{}:{}-->", int(meeting.pk), group or "")
 
 
 @register.inclusion_tag("meetings/includes/next_meetings.html", takes_context=True)
