@@ -1,9 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "meetings"
 
 urlpatterns = [
     path("<str:meeting_id>/", views.meeting_page, name="meeting"),
+    path("<str:meeting_id>/invitation.ics", feeds.meeting_ics, name="meeting_ics"),
+    path("agenda/<str:key>/mes-reunions.ics", feeds.my_calendar, name="my_calendar"),
+    path("agenda/<str:key>/groupe/<str:group_id>.ics", feeds.group_calendar, name="group_calendar"),
+    path(
+        "agenda/<str:key>/programme/<str:programme_id>.ics",
+        feeds.programme_calendar,
+        name="programme_calendar",
+    ),
 ]
