@@ -45,7 +45,10 @@ def calendar_addresses(user, groups):
     programme pages). Their key is made the first time the addresses are shown, as for the feeds."""
     token, _created = FeedToken.objects.get_or_create(user=user)
     addresses = [
-        {"title": gettext("Vos réunions"), "url": _absolute(reverse("meetings:my_calendar", args=[token.key]))}
+        {
+            "title": gettext("Vos réunions"),
+            "url": _absolute(reverse("meetings:my_calendar", args=[token.key])),
+        }
     ]
     for page in groups:
         if isinstance(page, ProgrammePage):
