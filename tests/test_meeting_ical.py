@@ -121,7 +121,14 @@ def test_a_groups_calendar_has_every_field_of_its_meetings(group_a):
     page = f"{BASE}/reunions/{meeting.pk}/"
     assert str(event["url"]) == page
     description = str(event["description"])
-    for part in ("Audition d'experts", "- Accueil", "- La charte éthique", "- Divers", meeting.video_link, page):
+    for part in (
+        "Audition d'experts",
+        "- Accueil",
+        "- La charte éthique",
+        "- Divers",
+        meeting.video_link,
+        page,
+    ):
         assert part in description
     assert "\n\n- " not in description  # the empty agenda line is not a point
     assert (event["sequence"], str(event["status"])) == (0, "CONFIRMED")
@@ -133,7 +140,9 @@ def test_a_groups_calendar_has_every_field_of_its_meetings(group_a):
 def test_a_video_meeting_is_located_at_its_link_and_a_place_wins_over_it(group_a):
     member = group_a.people[0]
     online = plan(group_a, "En ligne", place="", video_link="https://visio.example.coop/a")
-    both = plan(group_a, "Les deux", place="Maison des associations", video_link="https://visio.example.coop/b")
+    both = plan(
+        group_a, "Les deux", place="Maison des associations", video_link="https://visio.example.coop/b"
+    )
     found = events(fetch(group_url(key_of(member), group_a)))
     assert str(found[uid(online)]["location"]) == "https://visio.example.coop/a"
     assert str(found[uid(both)]["location"]) == "Maison des associations"
@@ -277,7 +286,9 @@ def test_rights_are_read_on_every_fetch(group_a, group_b, programme):
     plan(group_a, "Réunion A")
     plan(group_b, "Réunion B")
     assert titles(fetch(mine_url(key))) == ["Réunion A", "Réunion B"]
-    restriction = PageViewRestriction.objects.create(page=group_b, restriction_type=PageViewRestriction.GROUPS)
+    restriction = PageViewRestriction.objects.create(
+        page=group_b, restriction_type=PageViewRestriction.GROUPS
+    )
     restriction.groups.set([group_b.django_group])  # group B made private since the last fetch
     assert titles(fetch(mine_url(key))) == ["Réunion A"]
     assert titles(fetch(programme_url(key, programme))) == ["Réunion A"]
@@ -340,10 +351,16 @@ def test_a_calendar_costs_the_same_queries_for_3_meetings_or_30(group_a, group_b
         return found
 
     for n in range(3):
-        plan(group_a if n % 2 else group_b, f"Réunion {n}", start=timezone.now() + datetime.timedelta(days=n + 1))
+        plan(
+            group_a if n % 2 else group_b,
+            f"Réunion {n}",
+            start=timezone.now() + datetime.timedelta(days=n + 1),
+        )
     few = counts()
     for n in range(27):
-        plan(group_a if n % 2 else group_b, f"Plus {n}", start=timezone.now() + datetime.timedelta(days=n + 5))
+        plan(
+            group_a if n % 2 else group_b, f"Plus {n}", start=timezone.now() + datetime.timedelta(days=n + 5)
+        )
     assert len(events(fetch(mine_url(key)))) == 30
     assert counts() == few
     assert max(few) <= 12
