@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from .choices import Status
 
-PRODID = "-//Intranet de la cooperative//Reunions//FR"
+PRODID = "-//intranet-cooperative//meetings//FR"  # RFC 5545: who made the calendar, read by no person
 REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
