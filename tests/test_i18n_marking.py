@@ -21,7 +21,7 @@ from django.template.base import Lexer, TokenType
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIRS = [ROOT / "templates"]
-PROJECT_PACKAGES = ["intranet", "home", "workinggroups", "documents", "search", "notifications"]
+PROJECT_PACKAGES = ["intranet", "home", "workinggroups", "documents", "search", "notifications", "meetings"]
 
 LETTERS = re.compile(r"[^\W\d_]{2,}")
 PHRASE = re.compile(r"[^\W\d_]{2,}[\s'’][^\W\d_]|[À-ÿ]")
