@@ -39,6 +39,12 @@ def quiet():
         _QUIET.reset(token)
 
 
+def is_quiet():
+    """Whether the caller is inside ``quiet()``: an app above that tells people of changes (meeting
+    invitations) keeps quiet too."""
+    return _QUIET.get()
+
+
 def record(kind, **fields):
     """Write the event now (in the caller's transaction) and announce it once that commits."""
     if _QUIET.get():

@@ -284,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=15, day_of_week="monday"),
         "args": ("weekly",),
     },
+    # Meetings (meetings/tasks.py): the reminders of the next 24 hours, to those who said they would come.
+    "meeting-reminders": {
+        "task": "meetings.tasks.send_reminders",
+        "schedule": crontab(minute=5),
+    },
 }
 # People per digest task: each batch is written by one task (notifications/delivery.py), small enough
 # to finish well within CELERY_TASK_SOFT_TIME_LIMIT and to lose little when a worker dies.
