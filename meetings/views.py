@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from privacy.ids import parse_id
-from privacy.rules import closed_paths
+from privacy.rules import closed_paths, live_and_open
+from workinggroups.models import ProgrammePage
 from workinggroups.people import person_sort_key
 
 from .choices import Response, Status
+from .feeds import calendar_addresses
 from .listing import month_bounds, month_grid
 from .models import Answer
 from .personal import answer_form_context
@@ -144,6 +146,7 @@ def calendar_page(request, year=None, month=None):
     if chosen is not None:
         meetings = meetings.filter(group=chosen)
     meetings = list(meetings.order_by("start", "pk"))
+    programmes = live_and_open(ProgrammePage.objects.all(), closed_paths(request)).order_by("-start_date")
     previous = (first - datetime.timedelta(days=1)).date().replace(day=1)
     after = following.date()
     context = {
@@ -157,5 +160,7 @@ def calendar_page(request, year=None, month=None):
         "following": after if after.year <= today.year + YEARS_AHEAD else None,
         "today": today,
         "query": f"?groupe={chosen.pk}" if chosen else "",
+        # The person's secret calendar addresses: this page is never cached (only Wagtail's are).
+        "calendar_feeds": calendar_addresses(request.user, [*programmes, *([chosen] if chosen else [])]),
     }
     return render(request, "meetings/calendar_page.html", context)
