@@ -6,26 +6,33 @@ read it share one load (``TestTheLoadedDemo``), rolled back when the class is do
 """
 
 import datetime
+import importlib
 import os
 import shutil
+import zoneinfo
 from io import StringIO
 from unittest import mock
 
 import pytest
 import yaml
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, WorkflowState
 
 from documents.models import AccessRequest, DownloadLogEntry, LibraryDocument
 from documents.uploads import check_upload
+from mailing.models import OutgoingEmail
+from meetings.models import Answer, Meeting
 from sitewide.demo import data as demo_data
 from sitewide.demo.data import DemoDataError, load_data
-from sitewide.demo.loader import DemoResult
+from sitewide.demo.loader import DemoResult, load_demo
 from workinggroups.choices import MembershipRole
 from workinggroups.models import (
     AssemblyOutcome,
@@ -65,6 +72,19 @@ def counts():
         "permissions": GroupPagePermission.objects.count(),
         "tags": MeetingReportPage.tags.through.objects.count()
         + RecommendationPage.tags.through.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "answers": Answer.objects.count(),
+    }
+
+
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+
+
+def meetings_as_they_are():
+    """Every meeting as a calendar sees it, with when it was last saved."""
+    return {
+        m["uid"]: m
+        for m in Meeting.objects.values("uid", "start", "end", "status", "sequence", "agenda", "updated_at")
     }
 
 
@@ -81,8 +101,10 @@ def loaded_demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), rolled_back():
         # A password other than the default: the accounts must get the one they are given.
         with override_settings(DEBUG=True), mock.patch.dict(os.environ, {"DEMO_PASSWORD": CLASS_PASSWORD}):
+            sent_before = len(mail.outbox)
             call_command("load_demo", stdout=StringIO())
-        yield
+        # What the load sent at once (each test starts with an empty outbox).
+        yield {"emails sent": mail.outbox[sent_before:], "today": timezone.localdate()}
 
 
 @pytest.fixture
@@ -302,6 +324,151 @@ class TestTheLoadedDemo:
         assert "Contenu de démonstration déjà présent : rien à faire." in output.getvalue()
         assert everything() == before
 
+    # Meetings
+
+    def test_every_demo_report_has_its_held_meeting_with_hours_a_place_and_an_agenda(self, demo):
+        reports = MeetingReportPage.objects.all()
+        assert reports.count() == 37 + 5  # published, and waiting in moderation
+        meetings = {m.report_id: m for m in Meeting.objects.exclude(report=None)}
+        assert len(meetings) == reports.count()
+        for report in reports:
+            meeting = meetings[report.pk]
+            assert meeting.status == "held" and meeting.time_known, report.title
+            assert (meeting.title, meeting.kind, meeting.guests) == (report.title, report.kind, report.guests)
+            start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
+            assert start.date() == end.date() == report.date, report.title
+            assert datetime.time(9) <= start.time() < end.time() <= datetime.time(21, 30), report.title
+            assert meeting.place.strip() or meeting.video_link, report.title
+            assert 3 <= len(meeting.agenda_items()) <= 5, report.title
+            assert meeting.group_id == report.get_parent().pk
+            assert meeting.sequence == 0
+            meeting.full_clean()
+        hearing = Meeting.objects.get(title="Audition : représenter les travailleurs autonomes")
+        assert hearing.guests == "Juriste d'une fédération de travailleurs autonomes"
+        # The visited organisation's address, not the cooperative's.
+        visit = Meeting.objects.get(title="Visite d'un tiers-lieu numérique")
+        assert "1080 Molenbeek-Saint-Jean" in visit.place
+        # Each group meets at its own hours and place; one of them partly by video.
+        monthly = Meeting.objects.filter(kind="monthly").exclude(report=None)
+        usual = {(m.group_id, timezone.localtime(m.start).time(), m.place) for m in monthly}
+        assert len(usual) == 4 and len({hours for _, hours, _ in usual}) == 4
+        linked = set(monthly.exclude(video_link="").values_list("group__slug", "video_link"))
+        assert linked == {("informatique", "https://visio.example.org/gt-outils-informatiques")}
+
+    def test_the_meetings_are_at_brussels_time_in_summer_and_in_winter(self, demo):
+        """Summer time ended on 29 October 2017 and began again on 25 March 2018."""
+
+        def utc(group, title_start, day):
+            meeting = Meeting.objects.get(group__slug=group, title__startswith=title_start, report__date=day)
+            return meeting.start.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M")
+
+        # 19:00 on the last Thursday of October 2017, in summer time (UTC+2): 17:00 UTC.
+        assert utc("informatique", "Audition : logiciels", "2017-10-26") == "2017-10-26 17:00"
+        # 19:00 on the group's November meeting, in winter time (UTC+1): 18:00 UTC.
+        assert utc("representation", "Réunion 3", "2017-11-09") == "2017-11-09 18:00"
+        # 18:30 in Brussels on 13 March 2018 (winter time), then on 17 April 2018 (summer time).
+        assert utc("ethique", "Réunion 7", "2018-03-13") == "2018-03-13 17:30"
+        assert utc("ethique", "Réunion de suivi", "2018-04-17") == "2018-04-17 16:30"
+        ethique = Meeting.objects.filter(group__slug="ethique", report__date__in=["2018-03-13", "2018-04-17"])
+        assert {timezone.localtime(m.start).strftime("%H:%M") for m in ethique} == {"18:30"}
+
+    def test_each_group_has_meetings_to_come_one_moved_and_one_cancelled(self, demo):
+        now = timezone.now()
+        data = load_data()
+        for group in data.groups:
+            coming = Meeting.objects.filter(group__slug=group.slug, start__gt=now, report=None)
+            monthly = coming.filter(kind="monthly")
+            assert monthly.count() >= 3, group.slug
+            months = [
+                (m.start.astimezone(BRUSSELS).year, m.start.astimezone(BRUSSELS).month) for m in monthly
+            ]
+            assert len(set(months)) == len(months)
+            days = {timezone.localtime(m.start).date() for m in monthly}
+            assert all(day.weekday() == group.monthly_meeting.weekday for day in days)
+            assert all((day.day - 1) // 7 + 1 == group.monthly_meeting.week for day in days)
+            moved = monthly.get(status="moved")
+            assert moved.sequence > 0
+            assert timezone.localtime(moved.start).time() != group.monthly_meeting.hours[0]
+            assert monthly.get(status="cancelled").sequence > 0
+            planned = monthly.filter(status="planned")
+            assert planned.exists() and set(planned.values_list("sequence", flat=True)) == {0}
+            assert all(3 <= len(m.agenda_items()) <= 5 for m in monthly)
+            assert all(m.place and m.time_known for m in monthly)
+        hearing = Meeting.objects.get(kind="hearing", start__gt=now)
+        assert hearing.status == "planned" and hearing.group.slug == data.upcoming.hearing.group
+        assert hearing.guest_list() and hearing.agenda_items()
+
+    def test_members_answered_their_groups_next_meeting_and_not_the_later_ones(self, demo):
+        now = timezone.now()
+        for group in WorkingGroupPage.objects.all():
+            coming = Meeting.objects.filter(group=group, start__gt=now, status__in=["planned", "moved"])
+            first, *later = coming.order_by("start")
+            answers = Answer.objects.filter(meeting=first)
+            assert answers.count() >= 4
+            assert set(answers.values_list("response", flat=True)) == {"yes", "maybe", "no"}
+            members = set(WorkingGroupMembership.objects.filter(page=group).values_list("user", flat=True))
+            assert set(answers.values_list("user", flat=True)) <= members
+            assert not Answer.objects.filter(meeting__in=later).exists()
+        mine = Answer.objects.filter(user__username="membre-ethique-1")
+        assert mine.count() == 1 and mine.get().meeting.group.slug == "ethique"
+        assert Meeting.objects.filter(group__slug="ethique", start__gt=now).exclude(answers__in=mine).exists()
+
+    def test_a_second_run_changes_no_meeting_nor_its_sequence(self, demo):
+        before, answers = meetings_as_they_are(), set(Answer.objects.values_list("pk", "response"))
+        call_command("load_demo", stdout=StringIO())
+        assert meetings_as_they_are() == before
+        assert set(Answer.objects.values_list("pk", "response")) == answers
+
+    def test_loading_sent_no_invitation(self, demo, loaded_demo):
+        assert loaded_demo["emails sent"] == []
+        assert not OutgoingEmail.objects.exists()
+
+    def test_a_run_on_a_later_day_adds_the_months_missing_and_changes_none_that_exists(
+        self, demo, loaded_demo, django_capture_on_commit_callbacks
+    ):
+        before = meetings_as_they_are()
+        later = loaded_demo["today"] + datetime.timedelta(days=45)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = load_demo("demo", today=later)
+        assert result.created["réunions"] >= 4  # at least a month more for each group
+        after = meetings_as_they_are()
+        assert {uid: after[uid] for uid in before} == before
+        horizon = datetime.datetime.combine(later + datetime.timedelta(days=1), datetime.time(), BRUSSELS)
+        for group in WorkingGroupPage.objects.all():
+            monthly = Meeting.objects.filter(group=group, kind="monthly", report=None)
+            months = [
+                (m.start.astimezone(BRUSSELS).year, m.start.astimezone(BRUSSELS).month) for m in monthly
+            ]
+            assert len(set(months)) == len(months), group.slug  # one meeting a month, no duplicate
+            coming = monthly.filter(start__gte=horizon)
+            assert coming.count() >= 3, group.slug
+            assert coming.filter(status="moved", sequence__gt=0).exists(), group.slug
+            assert coming.filter(status="cancelled", sequence__gt=0).exists(), group.slug
+            first = Meeting.objects.filter(group=group, start__gte=horizon, status__in=["planned", "moved"])
+            assert Answer.objects.filter(meeting=first.order_by("start").first()).exists()
+        # Nothing was sent for them either, not even once committed.
+        assert mail.outbox == [] and not OutgoingEmail.objects.exists()
+        # And a second run that day changes nothing more.
+        again = meetings_as_they_are()
+        assert not load_demo("demo", today=later).created
+        assert meetings_as_they_are() == again
+
+    def test_a_run_completes_the_whole_day_meetings_the_migration_made_for_the_reports(self, demo):
+        """A database whose reports came before meetings: migration 0002 made a whole-day meeting
+        for each; the demo finds each by its report and gives it its hours, place and agenda."""
+        held = Meeting.objects.exclude(report=None)
+        complete = {m["report"]: m for m in held.values("report", "start", "end", "place", "agenda")}
+        held.delete()
+        migration = importlib.import_module("meetings.migrations.0002_meetings_of_existing_reports")
+        migration.meetings_for_reports(apps, None)
+        assert held.count() == len(complete) and not held.filter(time_known=True).exists()
+        output = StringIO()
+        call_command("load_demo", stdout=output)
+        assert f"{len(complete)} réunions complétées" in output.getvalue()
+        assert held.count() == len(complete) and not held.filter(time_known=False).exists()
+        assert {m["report"]: m for m in held.values("report", "start", "end", "place", "agenda")} == complete
+        assert set(held.values_list("sequence", flat=True)) == {1}  # calendars see the new hours
+
 
 def test_the_data_files_hold_four_groups_of_10_to_12_members_and_34_numbered_recommendations():
     data = load_data()
@@ -405,6 +572,31 @@ def drop_a_title(groups):
             "library.yaml",
             lambda c: c["resources"][1].update(uploaded_by="membre-ethique-1"),
             "library.yaml, at resources > item 2 > uploaded_by: 'membre-ethique-1' is no role account",
+        ),
+        (
+            "groups.yaml",
+            lambda c: c["groups"][0]["monthly_meeting"].update(hours=1110),  # 18:30, read as base 60
+            "groups.yaml, at groups > item 1 > monthly_meeting > hours: expected hours such as 18:30-20:30",
+        ),
+        (
+            "groups.yaml",
+            lambda c: c["groups"][1]["extra_meetings"][0].update(place="Rue de la Loi 16"),
+            "groups.yaml, at groups > item 2 > extra_meetings > item 1 > place: expected one of",
+        ),
+        (
+            "meetings.yaml",
+            lambda c: c["monthly"][2]["agenda"].extend(["Divers", "Divers"]),
+            "meetings.yaml, at monthly > item 3 > agenda: expected 3 to 5 points, found 6",
+        ),
+        (
+            "meetings.yaml",
+            lambda c: c["upcoming"]["moved"].update(hours="18:30-20:30"),
+            "meetings.yaml, at upcoming > moved > hours: the usual hours of the group 'ethique'",
+        ),
+        (
+            "meetings.yaml",
+            lambda c: c["upcoming"]["answers"].append({"member": 11, "response": "yes"}),
+            "meetings.yaml, at upcoming > answers > item 7 > member: the group 'representation' has 10",
         ),
         (
             "library.yaml",

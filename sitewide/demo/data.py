@@ -24,6 +24,7 @@ from types import SimpleNamespace
 import yaml
 
 from documents.models import AccessRequest, DocumentKind
+from meetings.choices import Response
 from workinggroups.choices import (
     AssemblyOutcome,
     BoardPosition,
@@ -136,6 +137,38 @@ def WEEK(value, where):
     return value
 
 
+def HOURS(value, where):
+    """A meeting's hours, ``18:30-20:30`` (quoted or not), as a (start, end) pair of times."""
+    match = (
+        re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*", value)
+        if isinstance(value, str)
+        else None
+    )
+    try:
+        start, end = (
+            (datetime.time(int(match[i]), int(match[i + 1])) for i in (1, 3)) if match else (None, None)
+        )
+    except ValueError:
+        start = end = None
+    if start is None or end <= start:
+        where.error(f"expected hours such as 18:30-20:30, the end after the start, found {_shown(value)}")
+    return start, end
+
+
+def HTTPS(value, where):
+    if not re.fullmatch(r"https://[^\s/]+\.[^\s/]+(/\S*)?", TEXT(value, where)):
+        where.error(f"expected an address starting with https://, found {_shown(value)}")
+    return value
+
+
+def AGENDA(value, where):
+    """An agenda: a list of 3 to 5 points."""
+    points = check(value, [TEXT], where)
+    if not 3 <= len(points) <= 5:
+        where.error(f"expected 3 to 5 points, found {len(points)}")
+    return points
+
+
 def one_of(values):
     values = list(values)
 
@@ -168,6 +201,10 @@ MEETING = {
     "decisions": TEXT,
     "next_steps": TEXT,
     "tags": TAGS,
+    "hours": HOURS,
+    "place": TEXT,  # the name of a place of meetings.yaml
+    "video_link": Optional(HTTPS, ""),
+    "agenda": AGENDA,
 }
 ACCOUNT = {"username": TEXT, "first_name": TEXT, "last_name": TEXT}
 #: The positions the board took in the demo (after "received" and "under analysis").
@@ -230,7 +267,13 @@ SCHEMA = {
                 "focus": TEXT,
                 "facilitator": TEXT,
                 "member_count": INTEGER,
-                "monthly_meeting": {"weekday": WEEKDAY, "week": WEEK},
+                "monthly_meeting": {
+                    "weekday": WEEKDAY,
+                    "week": WEEK,
+                    "hours": HOURS,
+                    "place": TEXT,  # the name of a place of meetings.yaml
+                    "video_link": Optional(HTTPS, ""),
+                },
                 "tags": TAGS,
                 "mission": TEXT,
                 "stakes": HTML,
@@ -243,22 +286,44 @@ SCHEMA = {
         ],
     },
     "meetings.yaml": {
+        "places": [{"name": TEXT, "address": LINES}],
         "monthly": [
             {
                 "month": MONTH,
                 "title": TEXT,
+                "agenda": AGENDA,
                 "summary": TEXT,
                 "decisions": TEXT,
                 "next_steps": TEXT,
                 "tags": TAGS,
             }
         ],
+        "upcoming": {
+            "count": INTEGER,
+            "title": TEXT,
+            "agendas": [AGENDA],
+            "moved": {"position": INTEGER, "hours": HOURS},
+            "cancelled": {"position": INTEGER},
+            "answers": [{"member": INTEGER, "response": one_of(Response.values)}],
+            "hearing": {
+                "group": TEXT,
+                "weeks_ahead": INTEGER,
+                "weekday": WEEKDAY,
+                "hours": HOURS,
+                "place": TEXT,
+                "video_link": Optional(HTTPS, ""),
+                "title": TEXT,
+                "guests": Optional(LINES, ""),
+                "agenda": AGENDA,
+            },
+        },
     },
     "moderation.yaml": {
         "author": TEXT,
         "board_member": TEXT,
         "follow_up_report": {
             "kind": one_of(MeetingKind.values),
+            "agenda": AGENDA,
             "summary": TEXT,
             "decisions": TEXT,
             "tags": TAGS,
@@ -431,8 +496,15 @@ def check_together(data):
                     "this file, across the groups"
                 )
     for index, meeting in enumerate(data.monthly, 1):
-        fill(meeting.summary, at["meetings.yaml"] / "monthly" / f"item {index}" / "summary", focus="")
-    fill(data.follow_up_report.summary, at["moderation.yaml"] / "follow_up_report" / "summary", focus="")
+        here = at["meetings.yaml"] / "monthly" / f"item {index}"
+        fill(meeting.summary, here / "summary", focus="")
+        for point, text in enumerate(meeting.agenda, 1):
+            fill(text, here / "agenda" / f"item {point}", focus="")
+    follow_up = at["moderation.yaml"] / "follow_up_report"
+    fill(data.follow_up_report.summary, follow_up / "summary", focus="")
+    for point, text in enumerate(data.follow_up_report.agenda, 1):
+        fill(text, follow_up / "agenda" / f"item {point}", focus="")
+    check_meetings(data, at, slugs)
     minutes = at["library.yaml"] / "minutes"
     for index, text in enumerate((data.minutes.title, *data.minutes.lines)):
         fill(
@@ -480,6 +552,52 @@ def check_together(data):
         if resource.title in titles:
             (here / "title").error(f"'{resource.title}' is the title of another resource")
         titles.append(resource.title)
+
+
+def check_meetings(data, at, slugs):
+    """The meetings' places are named in meetings.yaml; the upcoming meetings can be made for every group."""
+    names = []
+    for index, place in enumerate(data.places, 1):
+        if place.name in names:
+            (at["meetings.yaml"] / "places" / f"item {index}" / "name").error(
+                f"'{place.name}' is the name of another place"
+            )
+        names.append(place.name)
+    known_place = one_of(names)
+    upcoming = at["meetings.yaml"] / "upcoming"
+    for index, group in enumerate(data.groups, 1):
+        where = at["groups.yaml"] / "groups" / f"item {index}"
+        known_place(group.monthly_meeting.place, where / "monthly_meeting" / "place")
+        for position, meeting in enumerate(group.extra_meetings, 1):
+            known_place(meeting.place, where / "extra_meetings" / f"item {position}" / "place")
+        if group.monthly_meeting.hours == data.upcoming.moved.hours:
+            (upcoming / "moved" / "hours").error(
+                f"the usual hours of the group '{group.slug}': a moved meeting needs other hours"
+            )
+        for position, answer in enumerate(data.upcoming.answers, 1):
+            if answer.member > group.member_count:
+                (upcoming / "answers" / f"item {position}" / "member").error(
+                    f"the group '{group.slug}' has {group.member_count} members"
+                )
+    known_place(data.upcoming.hearing.place, upcoming / "hearing" / "place")
+    one_of(slugs)(data.upcoming.hearing.group, upcoming / "hearing" / "group")
+    count, moved, cancelled = data.upcoming.count, data.upcoming.moved, data.upcoming.cancelled
+    if count < 3:
+        (upcoming / "count").error(f"expected at least 3 upcoming meetings a group, found {count}")
+    for key, item in (("moved", moved), ("cancelled", cancelled)):
+        if item.position > count:
+            (upcoming / key / "position").error(f"expected a position from 1 to count ({count})")
+    if moved.position == cancelled.position:
+        (upcoming / "cancelled" / "position").error("the moved meeting cannot be the cancelled one")
+    members = [answer.member for answer in data.upcoming.answers]
+    if len(set(members)) != len(members):
+        (upcoming / "answers").error("a member answers once")
+    fill(data.upcoming.title, upcoming / "title", month="")
+    for index, agenda in enumerate(data.upcoming.agendas, 1):
+        for point, text in enumerate(agenda, 1):
+            fill(text, upcoming / "agendas" / f"item {index}" / f"item {point}", focus="")
+    if not data.upcoming.agendas:
+        (upcoming / "agendas").error("expected at least one agenda")
 
 
 def load_data(directory=None):

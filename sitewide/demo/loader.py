@@ -1,4 +1,5 @@
-"""Build the 2017-2018 programme of the seed text: accounts, groups, meetings, recommendations.
+"""Build the 2017-2018 programme of the seed text: accounts, groups, reports, meetings (held and to
+come), recommendations.
 
 The content comes from the YAML files of ``sitewide/demo/data/`` (read and checked by
 ``data.py`` before anything is written); this module creates it through the real models.
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils.text import slugify
+from django.utils import timezone
 
 from home.models import HomePage
 from notifications.events import quiet
@@ -29,7 +30,7 @@ from workinggroups.roles import board_group, editors_group, ensure_roles, member
 
 from .data import fill_account, load_data
 from .documents import load_requests_and_downloads, load_resources, minutes_for_meeting
-from .meetings import all_meetings
+from .meetings import all_meetings, load_meetings, report_slug
 from .moderation import load_pending_reports
 from .notifications import announce_follow_up_notes
 
@@ -44,8 +45,9 @@ class DemoResult:
 
 
 class DemoLoader:
-    def __init__(self, password, data):
+    def __init__(self, password, data, today=None):
         self.data = data
+        self.today = timezone.localdate() if today is None else today  # the meetings to come follow it
         self.password_hash = make_password(password)  # hashed once, not once per account
         self.result = DemoResult()
         self.User = get_user_model()
@@ -74,11 +76,13 @@ class DemoLoader:
             home.intro = data.home.intro
             home.save_revision(user=self.admin).publish(user=self.admin)
         programme = self._programme(home)
-        for number, group in enumerate(data.groups, start=1):
-            self._group(programme, group, number)
+        groups = {
+            group.slug: self._group(programme, group, number) for number, group in enumerate(data.groups, 1)
+        }
         accounts = {user.username: user for user in self.User.objects.all()}
         for _ in range(load_pending_reports(accounts, data)):
             self.result.count("comptes rendus en relecture")
+        load_meetings(data, accounts, groups, self.today, self.result.count)
         for _ in range(load_requests_and_downloads(accounts, data)):
             self.result.count("demandes d'accès")
         return self.result
@@ -200,9 +204,10 @@ class DemoLoader:
         for index, recommendation in enumerate(data.recommendations):
             sources = ([heard[index % len(heard)]] if heard else []) + last_meeting
             self._recommendation(group, recommendation, sources)
+        return group
 
     def _meeting(self, group, data, attendees, index, uploader):
-        slug = slugify(f"{data.date.isoformat()}-{data.title}")[:80]
+        slug = report_slug(data)
         existing = self._child(group, MeetingReportPage, slug)
         if existing is not None:
             return existing
@@ -236,12 +241,15 @@ class DemoLoader:
         self._publish_under(group, recommendation)
 
 
-def load_demo(password, data=None):
+def load_demo(password, data=None, today=None):
     """Build the demo from ``data`` (the files of ``sitewide/demo/data/`` unless given), in one
-    transaction, so under one new content generation (sitewide/page_cache.py)."""
+    transaction, so under one new content generation (sitewide/page_cache.py). The meetings to come
+    are those after ``today`` (the day it runs unless told)."""
     with one_generation():
-        with quiet():  # the 2017-2018 story is history, not news to announce
-            result = DemoLoader(password, load_data() if data is None else data).run()
+        # The 2017-2018 story is history, not news to announce; the demo's meetings to come send
+        # no invitation either.
+        with quiet():
+            result = DemoLoader(password, load_data() if data is None else data, today).run()
         for _ in range(announce_follow_up_notes()):
             result.count("notes de suivi annoncées")
         return result
