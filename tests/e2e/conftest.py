@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from meetings.models import Meeting
 from workinggroups.models import MeetingReportPage, RecommendationPage
 
 # Playwright's synchronous API keeps an event loop in the test thread; the Django ORM calls
@@ -154,6 +156,7 @@ def member_pages():
     """The pages members read, by name: the accessibility and the reading tests walk the same ones."""
     report = MeetingReportPage.objects.live().filter(minutes__isnull=False).order_by("path").first()
     recommendation = RecommendationPage.objects.live().order_by("number").first()
+    meeting = Meeting.objects.filter(start__gte=timezone.now()).exclude(agenda="").order_by("start").first()
     return {
         "home": "/",
         "programme": "/groupes-de-travail-2017-2018/",
@@ -167,4 +170,6 @@ def member_pages():
         "library": "/documents/",
         "notifications": "/notifications/",
         "notification-choices": "/notifications/choix/",
+        "calendar": "/reunions/",
+        "meeting": f"/reunions/{meeting.pk}/",
     }
