@@ -4,20 +4,24 @@ liaison, and the editors, plan the meetings of the groups they may draft pages u
 The scoping is a permission policy and a queryset (meetings/rules.py), not a menu: another group's
 meeting is a 404 by its address, and the group field offers only the person's groups."""
 
+import django_filters
 from django import forms
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from .choices import Response
 from .models import Meeting
-from .rules import plannable_groups
+from .rules import plannable_group_ids, plannable_groups
 
 ACTIONS = {"add", "change", "delete", "view"}
 
@@ -26,13 +30,13 @@ class PlanningPolicy(BasePermissionPolicy):
     """Who may plan which meetings: those of the groups they may draft pages under."""
 
     def user_has_permission(self, user, action):
-        return action in ACTIONS and plannable_groups(user).exists()
+        return action in ACTIONS and bool(plannable_group_ids(user))
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return action in ACTIONS and plannable_groups(user).filter(pk=instance.group_id).exists()
+        return action in ACTIONS and instance.group_id in plannable_group_ids(user)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
@@ -40,7 +44,7 @@ class PlanningPolicy(BasePermissionPolicy):
     def instances_user_has_permission_for(self, user, action):
         if action not in ACTIONS:
             return Meeting.objects.none()
-        return Meeting.objects.filter(group__in=plannable_groups(user).values("pk"))
+        return Meeting.objects.filter(group__in=plannable_group_ids(user))
 
     def instances_user_has_any_permission_for(self, user, actions):
         return self.instances_user_has_permission_for(user, next(iter(actions & ACTIONS), None))
@@ -57,18 +61,34 @@ class MeetingForm(WagtailAdminModelForm):
         if "group" in self.fields and self.for_user is not None:
             self.fields["group"].queryset = plannable_groups(self.for_user).order_by("title")
             self.fields["group"].empty_label = None
+        if "group" in self.fields and self.instance.pk is not None:
+            self.fields["group"].disabled = True  # a meeting stays in its group (meetings/models.py)
         if "video_link" in self.fields:
             self.fields["video_link"].widget = forms.URLInput(attrs={"placeholder": "https://"})
 
 
 class ScopedObjectMixin:
-    """Edit and delete find the meeting among the person's own groups' only: 404 otherwise."""
+    """Every screen of one meeting (edit, delete, history, usage) finds it among the person's own
+    groups' only: 404 otherwise, whatever the address says."""
 
-    def get_object(self, queryset=None):
-        meeting = super().get_object(queryset)
-        if not plannable_groups(self.request.user).filter(pk=meeting.group_id).exists():
+    def get_object(self, *args, **kwargs):
+        meeting = super().get_object(*args, **kwargs)
+        if meeting.group_id not in plannable_group_ids(self.request.user):
             raise Http404
         return meeting
+
+
+class MeetingFilterSet(WagtailFilterSet):
+    """The listing's filters: the group filter offers the person's own groups, not every title."""
+
+    group = django_filters.ModelChoiceFilter(
+        label=_("groupe de travail"),
+        queryset=lambda request: plannable_groups(request.user).order_by("title"),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["group", "status", "kind"]
 
 
 class MeetingIndexView(generic.IndexView):
@@ -85,7 +105,21 @@ class MeetingIndexView(generic.IndexView):
         )
 
 
+class MeetingCreateView(generic.CreateView):
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        return super().save_instance()
+
+
 class MeetingEditView(ScopedObjectMixin, generic.EditView):
+    pass
+
+
+class MeetingHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class MeetingUsageView(ScopedObjectMixin, UsageView):
     pass
 
 
@@ -111,9 +145,12 @@ class MeetingViewSet(ModelViewSet):
     name = "meeting_planning"
     copy_view_enabled = False
     index_view_class = MeetingIndexView
+    add_view_class = MeetingCreateView
     edit_view_class = MeetingEditView
     delete_view_class = MeetingDeleteView
-    list_filter = ["group", "status", "kind"]
+    history_view_class = MeetingHistoryView
+    usage_view_class = MeetingUsageView
+    filterset_class = MeetingFilterSet
     search_fields = ["title", "place", "agenda"]
     ordering = ["-start"]
     list_display = [

@@ -13,6 +13,7 @@ it reads the meetings it is given, their group loaded with them.
 
 import datetime
 import zoneinfo
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 import icalendar
@@ -88,7 +89,8 @@ def event_of(meeting, now, method=None, attendee=None):
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("categories", [capfirst(meeting.get_kind_display())])
     if method in (REQUEST, CANCEL):
-        organizer = icalendar.vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+        # DEFAULT_FROM_EMAIL may be written "Intranet <intranet@coop.be>": the address alone here.
+        organizer = icalendar.vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
         organizer.params["cn"] = meeting.group.title
         event.add("organizer", organizer)
     if attendee is not None:

@@ -34,23 +34,24 @@ from . import ical
 KEY_LENGTH = 200
 
 
-def invite_after_commit(meeting, change):
+def invite_after_commit(meeting, change, only=None):
     """Write the invitations of ``change`` ("planned", "moved", "cancelled") to the outbox, in the
     caller's transaction: the worker sends them once it commits. Nothing while history is loaded
     (notifications.events.quiet: the demo), nothing for a meeting that has already ended. Returns the
-    number of emails written."""
+    number of emails written. ``only``: these guests' addresses alone (added to a meeting already
+    planned)."""
     if is_quiet() or meeting.is_past():
         return 0
     method = ical.CANCEL if change == "cancelled" else ical.REQUEST
     written = 0
     members = invited_members(meeting)
-    for user in members:
+    for user in members if only is None else []:
         with translation.override(language_for(user)):
             message = invitation_email(meeting, change, method, user)
         written += send_once(message, email_key("meeting", meeting.pk, meeting.sequence, user.email.lower()))
     addresses = {user.email.lower() for user in members}
     with translation.override(settings.LANGUAGE_CODE):  # guests get the cooperative's language
-        for address in meeting.guest_addresses():
+        for address in meeting.guest_addresses() if only is None else only:
             if address.lower() in addresses:
                 continue  # a member listed as a guest too: invited once, as a member
             message = invitation_email(meeting, change, method, address)

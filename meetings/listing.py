@@ -18,11 +18,10 @@ def next_meetings(request, limit=NEXT_LIMIT):
 
     A person's groups are part of their rights, which the page cache's key holds: two readers of one
     cached home page have the same groups."""
-    upcoming = list(visible_meetings(request).upcoming().select_related("group")[: limit * 4])
+    upcoming = visible_meetings(request).upcoming().select_related("group")
     mine_ids = member_group_ids(request.user)
-    mine = [meeting for meeting in upcoming if meeting.group_id in mine_ids][:limit]
-    others = [meeting for meeting in upcoming if meeting.group_id not in mine_ids][:limit]
-    return mine, others
+    mine = list(upcoming.filter(group__in=mine_ids)[:limit]) if mine_ids else []
+    return mine, list(upcoming.exclude(group__in=mine_ids)[:limit])
 
 
 #: How far back a group page lists past meetings (the calendar has the rest).

@@ -22,6 +22,8 @@ from .choices import Response, Status
 
 #: What an iCal event shows: a change to any of these is a new SEQUENCE for calendars.
 CALENDAR_FIELDS = ("title", "kind", "start", "end", "place", "video_link", "agenda", "status", "group_id")
+#: Text typed in a textarea: its line breaks are stored as LF whatever the browser sent.
+TEXT_FIELDS = ("place", "agenda", "guests")
 #: What moves a meeting: a change to any of these is told to the people invited.
 MOVING_FIELDS = ("start", "end", "place", "video_link")
 #: An email address between angle brackets at the end of a guest's line: ``Name (Org) <a@b.be>``.
@@ -119,15 +121,29 @@ class Meeting(models.Model):
         """Saves, raising SEQUENCE when a calendar would show a change, marking a planned meeting moved
         when its time or place changes, and queueing the invitations once the change is committed
         (meetings/invitations.py). The rule is here, not in a form: every way of saving keeps it."""
+        # A browser sends a textarea's line breaks as CRLF: the same text typed again is no change.
+        for name in TEXT_FIELDS:
+            setattr(self, name, getattr(self, name).replace("\r\n", "\n").replace("\r", "\n"))
         with transaction.atomic():
-            change = self._note_change()
+            change, new_guests = self._note_change()
             self.updated_at = timezone.now()
             super().save(*args, **kwargs)
-            if change is not None:
-                # Imported here: invitations.py builds on this model (its emails and .ics files).
-                from .invitations import invite_after_commit
+            # Imported here: invitations.py builds on this model (its emails and .ics files).
+            from .invitations import invite_after_commit
 
+            if change is not None:
                 invite_after_commit(self, change)
+            elif new_guests:
+                invite_after_commit(self, "planned", only=new_guests)
+
+    def delete(self, *args, **kwargs):
+        """Deleting a meeting still to come cancels it first: those invited are sent the cancellation,
+        so their calendars lose the event instead of keeping a ghost of it."""
+        with transaction.atomic():
+            if not self.is_past() and self.status != Status.CANCELLED:
+                self.status = Status.CANCELLED
+                self.save()
+            return super().delete(*args, **kwargs)
 
     @property
     def is_cancelled(self):
@@ -160,6 +176,10 @@ class Meeting(models.Model):
             errors["place"] = _("Indiquez un lieu, un lien de visioconférence, ou les deux.")
         if self.status == Status.CANCELLED and self.report_id:
             errors["status"] = _("Une réunion dont le compte rendu existe ne peut pas être annulée.")
+        if self.pk is not None and self.group_id != self._saved_group_id():
+            errors["group"] = _(
+                "Une réunion ne change pas de groupe : annulez-la, puis planifiez-la dans l'autre groupe."
+            )
         for line in self.guests.splitlines():
             if "<" in line and not GUEST_ADDRESS.search(line.strip()):
                 errors["guests"] = _("« %(line)s » : l'adresse entre < > n'est pas une adresse email.") % {
@@ -169,26 +189,37 @@ class Meeting(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _saved_group_id(self):
+        return type(self).objects.filter(pk=self.pk).values_list("group_id", flat=True).first()
+
     def _note_change(self):
-        """What this save changes for those invited: "planned", "moved", "cancelled" or None."""
+        """``(change, new guests)``: what this save changes for those invited ("planned", "moved",
+        "cancelled" or None), and the guests' addresses added since the last save."""
         if self.pk is None:
-            return "planned" if self.status in (Status.PLANNED, Status.MOVED) else None
+            return ("planned" if self.status in (Status.PLANNED, Status.MOVED) else None), []
         rows = type(self).objects.select_for_update().filter(pk=self.pk)
-        before = rows.values(*CALENDAR_FIELDS, "sequence").first()
+        before = rows.values(*CALENDAR_FIELDS, "sequence", "guests").first()
         if before is None:
-            return None
+            return None, []
+        if before["group_id"] != self.group_id:
+            # The invitations went to the old group's members: moving it would leave them a ghost.
+            raise ValidationError({"group": _("Une réunion ne change pas de groupe.")})
+        known = {address.lower() for address in Meeting(guests=before["guests"]).guest_addresses()}
+        new_guests = [address for address in self.guest_addresses() if address.lower() not in known]
         changed = {name for name in CALENDAR_FIELDS if before[name] != getattr(self, name)}
         if not changed:
-            return None
+            return None, new_guests
         self.sequence = before["sequence"] + 1
+        if changed & {"start", "end"}:
+            self.time_known = True  # hours typed for a meeting that had only its day
         if self.status == Status.CANCELLED:
-            return "cancelled" if before["status"] != Status.CANCELLED else None
+            return ("cancelled" if before["status"] != Status.CANCELLED else None), []
         if changed & set(MOVING_FIELDS) and self.status in (Status.PLANNED, Status.MOVED):
             self.status = Status.MOVED
-            return "moved"
+            return "moved", []
         if before["status"] == Status.CANCELLED and self.status in (Status.PLANNED, Status.MOVED):
-            return "planned"  # called off, then on again
-        return None
+            return "planned", []  # called off, then on again
+        return None, new_guests
 
 
 class Answer(models.Model):

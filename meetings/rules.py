@@ -31,17 +31,29 @@ def meetings_seen_by(closed):
 
 
 def plannable_groups(user):
-    """The working groups whose meetings ``user`` may plan: those they may add pages under."""
+    """The working groups whose meetings ``user`` may plan: those they may add pages under, and that
+    are published (a meeting's invitation links to pages its members can open)."""
     if not user.is_authenticated or not user.is_active:
         return WorkingGroupPage.objects.none()
+    groups = WorkingGroupPage.objects.live()
     if user.is_superuser:
-        return WorkingGroupPage.objects.all()
+        return groups
     pages = PagePermissionPolicy().instances_user_has_permission_for(user, "add")
-    return WorkingGroupPage.objects.filter(pk__in=pages.values("pk"))
+    return groups.filter(pk__in=pages.values("pk"))
+
+
+def plannable_group_ids(user):
+    """Ids of ``plannable_groups(user)``, read once per user object (that is, once per request): the
+    admin's listing asks for each row."""
+    cached = getattr(user, "_plannable_group_ids", None)
+    if cached is None:
+        cached = frozenset(plannable_groups(user).values_list("pk", flat=True))
+        user._plannable_group_ids = cached
+    return cached
 
 
 def may_plan(user, group):
-    return plannable_groups(user).filter(pk=group.pk).exists()
+    return group.pk in plannable_group_ids(user)
 
 
 def member_group_ids(user):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from privacy.ids import parse_id
@@ -128,6 +129,7 @@ def write_report(request, meeting_id):
 
 
 @require_safe
+@never_cache  # it shows the person's secret calendar addresses
 def calendar_page(request, year=None, month=None):
     """A month of meetings, all groups or one (``?groupe=<id>``), as a table a phone can read and a
     list for screen readers; no JavaScript."""

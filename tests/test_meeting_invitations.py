@@ -7,6 +7,7 @@ import icalendar
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone, translation
@@ -292,3 +293,54 @@ def test_the_reminders_run_every_hour():
     entry = settings.CELERY_BEAT_SCHEDULE["meeting-reminders"]
     assert entry["task"] == tasks.send_reminders.name == "meetings.tasks.send_reminders"
     assert entry["schedule"].minute == {5} and len(entry["schedule"].hour) == 24
+
+
+# What the review found: changes that must (or must not) tell those invited
+
+
+def test_saving_what_a_browser_sends_back_unchanged_moves_nothing_and_sends_nothing(group_a, committed):
+    meeting = plan(group_a, committed, place="Rue de la Loi 16\n1000 Bruxelles", agenda="Un\nDeux")
+    mail.outbox.clear()
+    with committed():
+        meeting.place, meeting.agenda = (
+            "Rue de la Loi 16\r\n1000 Bruxelles",
+            "Un\r\nDeux",
+        )  # a textarea's CRLF
+        meeting.save()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence, mail.outbox) == (Status.PLANNED, 0, [])
+
+
+def test_deleting_a_meeting_to_come_sends_its_cancellation(group_a, committed):
+    meeting = plan(group_a, committed)
+    uid = str(meeting.uid)
+    mail.outbox.clear()
+    with committed():
+        meeting.delete()
+    assert not Meeting.objects.filter(uid=uid).exists()
+    sent = by_address()
+    assert set(sent) == {person.email for person in members(group_a)}
+    _mimetype, cal, event = ics(next(iter(sent.values())))
+    assert str(cal["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+    assert str(event["UID"]).startswith(uid) and event["SEQUENCE"] == 1
+
+
+def test_a_guest_added_later_gets_the_invitation_and_nobody_else_a_second_one(group_a, committed):
+    meeting = plan(group_a, committed)
+    mail.outbox.clear()
+    with committed():
+        meeting.guests = "Prof. Nouvelle (ULB) <nouvelle@example.be>"
+        meeting.save()
+    assert list(by_address()) == ["nouvelle@example.be"]
+    assert meeting.sequence == 0  # nothing a calendar shows has changed
+
+
+def test_a_meeting_does_not_change_group(group_a, group_b, committed):
+    meeting = plan(group_a, committed)
+    mail.outbox.clear()
+    meeting.group = group_b
+    with pytest.raises(ValidationError):
+        meeting.full_clean()
+    with pytest.raises(ValidationError), committed():
+        meeting.save()
+    assert Meeting.objects.get(pk=meeting.pk).group_id == group_a.pk and mail.outbox == []

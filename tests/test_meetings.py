@@ -303,3 +303,78 @@ def test_a_members_answers_cost_one_query_whatever_the_number_of_meetings(group_
     many = count()
     assert (few[1], many[1]) == (2, 6)
     assert many[0] == few[0]
+
+
+# What the review found in the admin
+
+
+def test_no_screen_of_another_groups_meeting_opens_in_the_admin(programme, group_a, as_user):
+    private = make_private_group(programme)
+    theirs = plan(private, title="Réunion confidentielle")
+    client = as_user(group_a.people[0])
+    for screen in ("edit", "delete", "history", "history-results", "usage"):
+        response = client.get(f"/admin/reunions/{screen}/{theirs.pk}/")
+        assert response.status_code == 404, screen
+        assert "Réunion confidentielle" not in response.content.decode()
+    listing = client.get("/admin/reunions/").content.decode()
+    assert private.title not in listing  # not even in the group filter
+    assert client.get(f"/admin/reunions/?group={private.pk}").status_code in (200, 400)
+    assert "Réunion confidentielle" not in client.get(f"/admin/reunions/?group={private.pk}").content.decode()
+
+
+def test_the_admin_listing_costs_the_same_with_3_or_12_meetings(group_a, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(group_a.facilitator)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/reunions/").status_code == 200
+        return len(captured)
+
+    for days in range(3):
+        plan(group_a, days=days + 2)
+    client.get("/admin/reunions/")
+    few = count()
+    for days in range(9):
+        plan(group_a, days=days + 10)
+    assert count() == few
+
+
+def test_an_unpublished_group_is_not_planned_for_and_a_group_stays_put(group_a, group_b, as_user):
+    from meetings.rules import plannable_groups
+
+    assert group_a in plannable_groups(group_a.facilitator)
+    group_a.unpublish()
+    assert group_a not in plannable_groups(group_a.facilitator)
+    group_a.save_revision().publish()
+    meeting = plan(group_a, title="Elle reste")
+    page = as_user(group_a.facilitator).get(f"/admin/reunions/edit/{meeting.pk}/").content.decode()
+    assert re.search(r'<select name="group"[^>]*disabled', page)
+
+
+def test_hours_typed_for_a_meeting_known_by_its_day_only_are_shown(group_a, as_user, member):
+    day = datetime.datetime(2018, 1, 18, tzinfo=BRUSSELS)
+    meeting = Meeting.objects.create(
+        group=group_a,
+        title="Réunion de janvier",
+        start=day,
+        end=day + datetime.timedelta(days=1),
+        time_known=False,
+        status=Status.HELD,
+        place="",
+    )
+    assert "(heures non notées)" in as_user(member).get(f"/reunions/{meeting.pk}/").content.decode()
+    meeting.start, meeting.end = day.replace(hour=18, minute=30), day.replace(hour=20, minute=30)
+    meeting.save()
+    meeting.refresh_from_db()
+    assert meeting.time_known
+    page = as_user(member).get(f"/reunions/{meeting.pk}/").content.decode()
+    assert "18:30" in page and "(heures non notées)" not in page
+
+
+def test_the_calendar_page_is_never_stored_it_holds_the_persons_secret_addresses(member, as_user):
+    response = as_user(member).get("/reunions/")
+    assert "no-store" in response["Cache-Control"]
+    assert "/reunions/agenda/" in response.content.decode()
