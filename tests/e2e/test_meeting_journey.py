@@ -6,6 +6,7 @@ import datetime
 import re
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import icalendar
 import pytest
@@ -28,13 +29,14 @@ def test_a_facilitator_plans_a_member_answers_and_their_calendar_follows_a_move(
     day = datetime.date.today() + datetime.timedelta(days=12)
     facilitator = people("animateur-ethique").log_in_admin()
     page = facilitator.go("/admin/reunions/new/")
-    page.get_by_label("Groupe de travail").select_option(label="Le comité éthique")
-    page.get_by_label("Titre").fill(TITLE)
+    page.locator("#id_group").select_option(label="Le comité éthique")
+    page.locator("#id_title").fill(TITLE)
     page.locator("#id_start").fill(f"{day:%Y-%m-%d} 18:30")
     page.locator("#id_end").fill(f"{day:%Y-%m-%d} 20:30")
-    page.get_by_label("Lieu").fill("Rue Coenraets 72, 1060 Saint-Gilles")
-    page.get_by_label("Ordre du jour").fill("Le calendrier de l'assemblée\nLes recommandations à présenter")
-    page.get_by_role("button", name="Enregistrer").last.click()
+    page.keyboard.press("Escape")  # the date picker
+    page.locator("#id_place").fill("Rue Coenraets 72, 1060 Saint-Gilles")
+    page.locator("#id_agenda").fill("Le calendrier de l'assemblée\nLes recommandations à présenter")
+    page.get_by_role("button", name="Créer").click()
     page.wait_for_url(re.compile(r"/admin/reunions/$"))
     meeting = Meeting.objects.get(title=TITLE)
     assert meeting.start == datetime.datetime.combine(day, datetime.time(18, 30), tzinfo=BRUSSELS)
@@ -57,7 +59,10 @@ def test_a_facilitator_plans_a_member_answers_and_their_calendar_follows_a_move(
     assert invitation["SEQUENCE"] == 0 and invitation.decoded("DTSTART") == meeting.start
 
     member.go("/reunions/")
-    feed = home.locator('a[href*="/reunions/agenda/"][href$="mes-reunions.ics"]').first.get_attribute("href")
+    links = home.locator('a[href*="/reunions/agenda/"][href$="mes-reunions.ics"]')
+    address = links.first.get_attribute("href")
+    # The address is written on WAGTAILADMIN_BASE_URL (the tests' "testserver"): fetch its path here.
+    feed = member.base_url + urlsplit(address).path
     before = home.request.get(feed)
     assert before.status == 200
     (event,) = events_of(before.body())
@@ -67,6 +72,7 @@ def test_a_facilitator_plans_a_member_answers_and_their_calendar_follows_a_move(
     later = day + datetime.timedelta(days=1)
     page.locator("#id_start").fill(f"{later:%Y-%m-%d} 19:00")
     page.locator("#id_end").fill(f"{later:%Y-%m-%d} 21:00")
+    page.keyboard.press("Escape")  # the date picker
     page.get_by_role("button", name="Enregistrer").last.click()
     page.wait_for_url(re.compile(r"/admin/reunions/$"))
 
