@@ -17,7 +17,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseNotFound
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import PageViewRestriction
 
 from languages.i18n import language_for
-from notifications.feeds import owner_of
+from notifications.feeds import not_found, owner_of, private
 from notifications.follows import followed_pages
 from notifications.models import FeedToken
 from privacy.ids import parse_id
@@ -82,7 +82,7 @@ def my_calendar(request, key):
     """The meetings of the groups the key's owner follows, or follows through their programme."""
     owner = owner_of(key)
     if owner is None:
-        return _not_found()
+        return not_found()
     closed = closed_tree_paths(PageViewRestriction, owner)
     followed = [page for page, _default in followed_pages(owner)]
     wanted = Q(pk__in=[page.pk for page in followed if isinstance(page, WorkingGroupPage)])
@@ -109,11 +109,11 @@ def meeting_ics(request, meeting_id):
 def _serve_page(key, page_id, model):
     owner, pk = owner_of(key), parse_id(page_id)
     if owner is None or pk is None:
-        return _not_found()
+        return not_found()
     closed = closed_tree_paths(PageViewRestriction, owner)
     page = live_and_open(model.objects.filter(pk=pk), closed).first()
     if page is None:
-        return _not_found()
+        return not_found()
     groups = open_groups(closed)
     with translation.override(language_for(owner)):
         if model is WorkingGroupPage:
@@ -133,24 +133,7 @@ def _calendar(groups, name):
     )
     response = HttpResponse(calendar_of(meetings, name), content_type=CONTENT_TYPE)
     response["Content-Language"] = translation.get_language()
-    return _private(response)
-
-
-def _not_found():
-    """One answer for every refusal: the same body, whatever was wrong (the feeds' sentence)."""
-    return _private(
-        HttpResponseNotFound(
-            gettext("Ce flux n'existe pas ou son adresse a changé."), content_type="text/plain; charset=utf-8"
-        )
-    )
-
-
-def _private(response):
-    # The address is the secret: no shared cache keeps the answer, no link followed from a calendar
-    # tells the next site where it came from.
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return private(response)
 
 
 def _absolute(path):

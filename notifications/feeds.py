@@ -114,44 +114,44 @@ def notifications_feed(request, key):
     """The person's own notifications (the notifications page's list, newest first)."""
     owner = owner_of(key)
     if owner is None:
-        return _not_found()
+        return not_found()
     closed = closed_tree_paths(PageViewRestriction, owner)
     with translation.override(language_for(owner)):
         response = NotificationsFeed(request, closed)(request, page=owner)
         response["Content-Language"] = translation.get_language()
     del response["Last-Modified"]
-    return _private(response)
+    return private(response)
 
 
 def _serve(request, key, page_id, model, feed_class):
     owner, pk = owner_of(key), parse_id(page_id)
     if owner is None or pk is None:
-        return _not_found()
+        return not_found()
     closed = closed_tree_paths(PageViewRestriction, owner)
     page = live_and_open(model.objects.filter(pk=pk), closed).first()
     if page is None:
-        return _not_found()
+        return not_found()
     with translation.override(language_for(owner)):
         response = feed_class(request, closed)(request, page=page)
         response["Content-Language"] = translation.get_language()
     # The newest entry's date: an entry unpublished or closed since does not move it, and a cache or a
     # reader answered "not modified" would keep what the feed no longer lists.
     del response["Last-Modified"]
-    return _private(response)
+    return private(response)
 
 
-def _not_found():
+def not_found():
     """One answer for every refusal: the same body, whatever was wrong, in the request's language."""
-    return _private(
+    return private(
         HttpResponseNotFound(
             gettext("Ce flux n'existe pas ou son adresse a changé."), content_type="text/plain; charset=utf-8"
         )
     )
 
 
-def _private(response):
+def private(response):
     # The address is the secret: no shared cache keeps the answer, no link followed from a feed
-    # reader's preview tells the next site where it came from.
+    # reader's preview (or a calendar's event) tells the next site where it came from.
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
