@@ -10,7 +10,7 @@ be reached (its broker is down), the email waits in the outbox and the sweep del
 import logging
 
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .models import OutgoingEmail
 from .queue import TOGETHER, enqueue_delivery
@@ -26,12 +26,35 @@ class OutboxBackend(BaseEmailBackend):
         with transaction.atomic():
             for row in rows:
                 row.save()
-        together = TOGETHER.get()
         for row in rows:
-            if together is not None:  # queued with the others at the end (queue.delivered_together)
-                transaction.on_commit(lambda pk=row.pk: together.append(pk))
-                continue
-            # robust: an error here is logged and leaves the email for the sweep; it never reaches
-            # the request that already committed, nor stops the commit hooks registered after it.
-            transaction.on_commit(lambda pk=row.pk: enqueue_delivery(pk), robust=True)
+            _deliver_after_commit(row)
         return len(rows)
+
+
+def send_once(message, key):
+    """Write ``message`` to the outbox under ``key``, unless an email with that key was ever written
+    (the unique key decides, even between two processes at once), to be delivered once the caller's
+    transaction commits, like any email. Returns 1 or 0.
+
+    For those who need "never twice" (an invitation per version of a meeting, a reminder per start):
+    Django's mail API has no way to name an email, and the outbox's key is what makes it a constraint."""
+    if OutgoingEmail.objects.filter(key=key).exists():
+        return 0
+    row = OutgoingEmail.from_message(message, key=key)
+    try:
+        with transaction.atomic():  # a savepoint: losing the race to the same key undoes this row only
+            row.save()
+    except IntegrityError:
+        return 0
+    _deliver_after_commit(row)
+    return 1
+
+
+def _deliver_after_commit(row):
+    together = TOGETHER.get()
+    if together is not None:  # queued with the others at the end (queue.delivered_together)
+        transaction.on_commit(lambda: together.append(row.pk))
+        return
+    # robust: an error here is logged and leaves the email for the sweep; it never reaches the request
+    # that already committed, nor stops the commit hooks registered after it.
+    transaction.on_commit(lambda: enqueue_delivery(row.pk), robust=True)

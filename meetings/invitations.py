@@ -16,15 +16,13 @@ import hashlib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
 from languages.formats import human_date
 from languages.i18n import language_for
-from mailing.models import OutgoingEmail
-from mailing.queue import TOGETHER, enqueue_delivery
+from mailing.backends import send_once
 from notifications.events import is_quiet
 from workinggroups.models import WorkingGroupMembership
 
@@ -96,29 +94,6 @@ def reminder_email(meeting, user, answer):
 def when_of(meeting):
     """The meeting's day and hour as the reader writes them (the day alone when its hours are unknown)."""
     return human_date(meeting.start, "DATETIME_FORMAT" if meeting.time_known else "DATE_FORMAT")
-
-
-def send_once(message, key):
-    """Write ``message`` to the outbox under ``key``, unless an email with that key was ever written
-    (the unique key decides, even between two processes at once), and have it delivered once the
-    caller's transaction commits, as the outbox backend does (mailing/backends.py). Returns 1 or 0.
-
-    Written here rather than through ``message.send()``: Django's mail API has no way to name the
-    email, and the outbox's key is what makes "never twice" a constraint."""
-    if OutgoingEmail.objects.filter(key=key).exists():
-        return 0
-    row = OutgoingEmail.from_message(message, key=key)
-    try:
-        with transaction.atomic():  # a savepoint: losing the race to the same key undoes this row only
-            row.save()
-    except IntegrityError:
-        return 0
-    together = TOGETHER.get()
-    if together is not None:  # a batch delivered when its block ends (mailing.queue.delivered_together)
-        transaction.on_commit(lambda: together.append(row.pk))
-    else:
-        transaction.on_commit(lambda: enqueue_delivery(row.pk), robust=True)
-    return 1
 
 
 def email_key(*parts):

@@ -14,11 +14,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 
 from languages.i18n import language_for
+from mailing.backends import send_once
 from mailing.models import OutgoingEmail
 from workinggroups.models import WorkingGroupMembership
 
 from .choices import REMINDED, Status
-from .invitations import email_key, reminder_email, send_once
+from .invitations import email_key, reminder_email
 from .models import Answer
 
 #: How long before a meeting its reminder is sent (the hourly task: between 23 and 24 hours before).
