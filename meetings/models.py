@@ -165,6 +165,10 @@ class Meeting(models.Model):
                 found.append(match.group(1))
         return found
 
+    def place_name(self):
+        """The place's first line ("Maison coopérative, salle Agora"), for lists; the page has it all."""
+        return next((line.strip() for line in self.place.splitlines() if line.strip()), "")
+
     def agenda_items(self):
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
 
