@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help system-packages run serve worker test test-quick lint format check-migrations check-deploy messages check-messages bench bench-search bench-pdf bench-digest soak test-browser mutation clean
+.PHONY: help system-packages run serve worker test test-quick lint format check-migrations check-deploy messages check-messages bench profile bench-search bench-pdf bench-digest soak test-browser mutation clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -119,6 +119,9 @@ bench-pdf: $(VENV)/.requirements-dev ## The general assembly's PDF: time and mem
 bench-digest: $(VENV)/.requirements-dev ## The weekly digest of 5,000 and 35,000 members through a real worker to an SMTP sink: time, queries per email, memory
 	@command -v redis-server >/dev/null || { echo "Install Debian's redis-server package first"; exit 1; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/digest_benchmark.py
+
+profile: $(VENV)/.requirements-dev ## Where the time goes in each member page rendered without the page cache (pyinstrument, full-size data)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/profile_pages.py
 
 bench: $(VENV)/.requirements ## Load benchmark: gunicorn on PostgreSQL and Redis, full-size data, wrk at concurrency 1, 8, 32
 	@command -v wrk >/dev/null || { echo "Install Debian's wrk package first: sudo apt-get install wrk"; exit 1; }
