@@ -7,7 +7,7 @@ from django.db.models import Q
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
 from documents.access import access_for, user_can_open
-from privacy.rules import closed_tree_paths_for, path_is_open
+from privacy.rules import closed_tree_paths_for, path_is_open, under_any
 
 from .choices import Kind
 
@@ -75,8 +75,8 @@ def visible(user, closed_pages):
     the tree paths of the pages they may not open), so that lists paginate and count only what the
     person may still see."""
     page_open = Q(event__page__live=True)
-    for path in closed_pages:
-        page_open &= ~Q(event__page__path__startswith=path)
+    if closed_pages:
+        page_open &= ~under_any("event__page__path", closed_pages)
     return (
         Q(kind__in=[Kind.REPORT, Kind.RECOMMENDATION, Kind.POSITION, Kind.ASSEMBLY, Kind.FOLLOW_UP])
         & page_open
@@ -93,12 +93,14 @@ def _minutes_open(user):
     access = access_for(user)
     if access.closed_paths is None:
         return Q(pk__in=[])
-    closed = Q()
-    for path in access.closed_paths:
-        closed |= Q(event__document__collection__path__startswith=path)
-    opened = ~closed if access.closed_paths else Q()
-    for path in access.granted_paths:
-        opened |= Q(event__document__collection__path__startswith=path)
+    opened = Q()
+    if access.closed_paths:
+        # A notification whose document is gone (its path NULL) is not closed by a collection: NULL
+        # IN (…) is unknown, and NOT unknown would hide it, where the rule of LIKE clauses showed it.
+        path = "event__document__collection__path"
+        opened = Q(**{f"{path}__isnull": True}) | ~under_any(path, access.closed_paths)
+    if access.granted_paths:
+        opened |= under_any("event__document__collection__path", access.granted_paths)
     if access.granted_ids:
         opened |= Q(event__document_id__in=access.granted_ids)
     return opened

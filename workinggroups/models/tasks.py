@@ -1,13 +1,15 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField, Q
+from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogContext, get_active_log_context, log
 from wagtail.models import Page, Task, TaskState
+
+from privacy.rules import under_any
 
 from ..choices import MembershipRole
 from .groups import WorkingGroupMembership
@@ -158,8 +160,6 @@ class FacilitatorApprovalTask(Task):
         paths = self._facilitated_paths(user)
         if not paths:
             return TaskState.objects.none()
-        in_their_groups = Q()
-        for path in paths:
-            in_their_groups |= Q(path__startswith=path)
-        page_ids = Page.objects.filter(in_their_groups).values_list(Cast("id", output_field=CharField()))
+        page_ids = Page.objects.filter(under_any("path", paths))
+        page_ids = page_ids.values_list(Cast("id", output_field=CharField()))
         return states.filter(workflow_state__object_id__in=page_ids)
