@@ -6,7 +6,7 @@ from wagtail.search import index
 
 from privacy.rules import visible_pages
 from workinggroups.models import MeetingReportPage, ProgrammePage, RecommendationPage
-from workinggroups.models.listings import FACT_PARAMETERS, attach_working_groups, fact_counts
+from workinggroups.models.listings import FACT_PARAMETERS, attach_working_groups, fact_counts_by_programme
 from workinggroups.search_text import SearchResultText
 
 
@@ -39,14 +39,16 @@ class HomePage(SearchResultText, Page):
         context["recommendation_count"] = recommendations.count()
         # Per programme, the three facts counted apart, each count linking to the programme's tracker
         # filtered on it.
+        programmes = list(context["programmes"])
+        by_programme = fact_counts_by_programme(recommendations, programmes)
         context["fact_counts"] = [
             (
                 programme,
                 [
                     (fact, FACT_PARAMETERS[fact], [row for row in rows if row[2]])
-                    for fact, rows in fact_counts(recommendations.descendant_of(programme))[0].items()
+                    for fact, rows in by_programme[programme.pk].items()
                 ],
             )
-            for programme in context["programmes"]
+            for programme in programmes
         ]
         return context

@@ -751,3 +751,33 @@ def test_the_facilitators_follow_up_screen_offers_only_their_groups_in_its_filte
     to_the_assembly(other, board_member)
     listing = as_user(group_a.facilitator).get("/admin/workinggroups/followuprecord/").content.decode()
     assert group_a.title in listing and group_b.title not in listing
+
+
+def test_the_home_page_counts_each_programmes_facts_apart_in_a_fixed_number_of_queries(
+    home, programme, group_a, member, as_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from .factories import ProgrammePageFactory, make_working_group
+
+    client = as_user(member)
+
+    def counts():
+        with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as captured:
+            page = client.get("/").content.decode()
+        received = re.findall(r"Reçue par le Conseil</span> <strong>(\d+)</strong>", page)
+        return len(captured), received
+
+    publish(group_a, 21, "Une")
+    publish(group_a, 22, "Deux")
+    client.get("/")
+    one_programme = counts()
+    later = ProgrammePageFactory(
+        parent=home, title="Groupes de travail 2019", start_date=datetime.date(2019, 9, 1)
+    )
+    publish(make_working_group(later, members=1, title="Autre groupe", slug="autre"), 1, "Trois")
+    two_programmes = counts()
+    assert one_programme[1] == ["2"]
+    assert two_programmes[1] == ["1", "2"]  # newest programme first, each its own count
+    assert two_programmes[0] == one_programme[0]

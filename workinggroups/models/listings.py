@@ -15,7 +15,7 @@ from ..choices import FACT_VALUES, AssemblyOutcome, Fact
 from ..people import summarise_memberships
 from ..tree import attach_working_groups  # noqa: F401 - where the pages and search import it from
 from .decisions import FACT_FIELD, TO_CARRY_OUT, BoardDecision
-from .groups import WorkingGroupMembership
+from .groups import WorkingGroupMembership, WorkingGroupPage
 from .recommendations import RecommendationPage, RecommendationPageTag
 from .reports import MeetingReportPage, MeetingReportPageTag
 
@@ -94,30 +94,54 @@ def fact_counts(scope, groups=()):
     query: ``{fact: [(value, label, count)]}`` for them all and, for each of ``groups``, the same under
     ``by_group[group.pk]``. Values nobody stands at are kept (a chart shows its zeros)."""
 
+    totals = defaultdict(int)
+    per_group = defaultdict(int)
+    for group_id, fact, value, count in _fact_rows(scope):
+        totals[fact, value] += count
+        per_group[group_id, fact, value] += count
+    return (
+        _fact_table(lambda fact, value: totals[fact, value]),
+        {
+            group.pk: _fact_table(lambda fact, value, pk=group.pk: per_group[pk, fact, value])
+            for group in groups
+        },
+    )
+
+
+def fact_counts_by_programme(scope, programmes):
+    """``{programme pk: {fact: [(value, label, count)]}}`` for the live recommendations under ``scope``,
+    in two queries whatever the number of programmes (the home page counts them all)."""
+    parent = {programme.path: programme.pk for programme in programmes}
+    steplen = Page.steplen
+    counts = defaultdict(int)
+    groups = WorkingGroupPage.objects.filter(depth__in={programme.depth + 1 for programme in programmes})
+    programme_of = {pk: parent.get(path[:-steplen]) for pk, path in groups.values_list("pk", "path")}
+    for group_id, fact, value, count in _fact_rows(scope):
+        counts[programme_of.get(group_id), fact, value] += count
+    return {
+        programme.pk: _fact_table(lambda fact, value, pk=programme.pk: counts[pk, fact, value])
+        for programme in programmes
+    }
+
+
+def _fact_rows(scope):
+    """``(group id, fact, value, count)`` of the live recommendations under ``scope``, in one query;
+    the follow-up counted only for what the assembly adopted (only that has a follow-up)."""
     rows = (
         BoardDecision.objects.filter(recommendation__in=scope)
         .values_list("working_group_id", *FACT_FIELD.values())
         .annotate(count=Count("pk"))
         .order_by()
     )
-    totals = defaultdict(int)
-    per_group = defaultdict(int)
     for group_id, *values, count in rows:
         for fact, value in zip(FACT_FIELD, values, strict=True):
             if fact == Fact.FOLLOW_UP and values[1] not in TO_CARRY_OUT:
-                continue  # only what the assembly adopted has a follow-up
-            totals[fact, value] += count
-            per_group[group_id, fact, value] += count
+                continue
+            yield group_id, fact, value, count
 
-    def table(count_of):
-        return {
-            fact: [(v.value, v.label, count_of(fact, v)) for v in FACT_VALUES[fact]] for fact in FACT_FIELD
-        }
 
-    return (
-        table(lambda fact, value: totals[fact, value]),
-        {group.pk: table(lambda fact, value, pk=group.pk: per_group[pk, fact, value]) for group in groups},
-    )
+def _fact_table(count_of):
+    return {fact: [(v.value, v.label, count_of(fact, v)) for v in FACT_VALUES[fact]] for fact in FACT_FIELD}
 
 
 def meeting_reports_listing(request, programme, group=None, tag=None):
