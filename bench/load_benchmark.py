@@ -9,7 +9,10 @@ group, that group's facilitator and a board member, then loads each page with wr
 package) at concurrency 1, 8 and 32. A minimal Django view served the same way is the ceiling.
 Prints one table (requests per second, p50, p95, p99, throughput as a fraction of the
 ceiling at the same concurrency, SQL queries per request) and the peak memory of each worker,
-and writes the figures to artifacts/bench/load.json.
+and writes the figures to artifacts/bench/load.json. Then loads the same pages at concurrency 8
+from a server whose page cache is off (every request rendered) and prints both columns side by
+side, each as a share of its own run's ceiling, against issue 20's targets
+(artifacts/bench/both.json).
 """
 
 import argparse
@@ -30,6 +33,11 @@ from tests.http_client import HOST, RawClient
 
 CONCURRENCY = (1, 8, 32)
 TARGET_P95_MS = {"member": 100, "search": 150, "search-new": 150, "moderation": 300}
+#: Issue 20's targets at concurrency 8, as (least share of the ceiling, highest p95 in ms), for each
+#: kind of page: served from the page cache, and rendered (PAGE_CACHE_SECONDS=0).
+TARGETS_CACHED = {"member": (0.15, 40), "search": (0.15, 40)}
+TARGETS_RENDERED = {"member": (0.04, 150), "search": (0.04, 150), "search-new": (0.03, 150)}
+TARGETS_RENDERED |= {"moderation": (0, 300), "admin": (0, 300)}
 
 
 def parse_args():
@@ -101,11 +109,12 @@ def pick_targets():
 # The server
 
 
-def start_server(port, redis_url):
+def start_server(port, redis_url, page_cache=True):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "REDIS_URL": redis_url,
+        **({} if page_cache else {"PAGE_CACHE_SECONDS": "0"}),
         "GUNICORN_BIND": f"{HOST}:{port}",
         "GUNICORN_MAX_REQUESTS": "0",  # no recycling: the peak memory measured is the real one
     }
@@ -258,8 +267,72 @@ def main():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-
+    rendered = render_without_cache(args, people, targets)
     report(targets, results, queries, memory)
+    report_both(targets, results, rendered)
+
+
+def render_without_cache(args, people, targets):
+    """The same pages at concurrency 8 from a server whose page cache is off (PAGE_CACHE_SECONDS=0):
+    what the first reader after a change, and everyone whose rights are unusual, wait for. The
+    ceiling is measured again on that server, for the shares of this column."""
+    server = start_server(args.port, args.redis_url, page_cache=False)
+    results = {}
+    try:
+        password = os.environ.get("DEMO_PASSWORD") or "demo"
+        sessions = {role: log_in(args.port, user.username, password) for role, user in people.items()}
+        for name, role, path, kind in targets:
+            wrk(args.port, path, sessions.get(role), 8, 2, unique_urls=kind == "search-new")
+            figures = wrk(args.port, path, sessions.get(role), 8, args.duration, kind == "search-new")
+            results[name] = figures
+            print(
+                f"  rendered, c=8 {name:<34} {figures['rps']:7.1f} req/s  p95 {figures['p95']:6.1f} ms",
+                flush=True,
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return results
+
+
+def report_both(targets, cached, rendered):
+    """Both columns side by side at concurrency 8, each as a share of its own run's ceiling."""
+    lines = [
+        "| page at concurrency 8 | cached | cached p95 ms | rendered | rendered p95 ms | targets |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    cached_ceiling = cached[("ceiling (minimal view)", 8)]["rps"]
+    rendered_ceiling = rendered["ceiling (minimal view)"]["rps"]
+    missed = []
+    for name, _role, _path, kind in targets:
+        if kind == "ceiling":
+            continue
+        one, two = cached[(name, 8)], rendered[name]
+        share_one, share_two = one["rps"] / cached_ceiling, two["rps"] / rendered_ceiling
+        checks = []
+        if kind in TARGETS_CACHED and kind != "search-new":
+            least, p95 = TARGETS_CACHED[kind]
+            checks.append(share_one >= least and one["p95"] < p95)
+        if kind in TARGETS_RENDERED:
+            least, p95 = TARGETS_RENDERED[kind]
+            checks.append(share_two >= least and two["p95"] < p95)
+        verdict = ("met" if all(checks) else "MISSED") if checks else ""
+        if verdict == "MISSED":
+            missed.append(name)
+        lines.append(
+            f"| {name} | {share_one:.1%} | {one['p95']:.0f} | {share_two:.1%} | {two['p95']:.0f}"
+            f" | {verdict} |"
+        )
+    print(
+        f"\nCeiling at concurrency 8: {cached_ceiling:.0f} req/s (cached run), "
+        f"{rendered_ceiling:.0f} (rendered run)"
+    )
+    print("\n".join(lines))
+    print("Issue 20's targets missed: " + (", ".join(missed) if missed else "none"))
+    out = ROOT / "artifacts" / "bench" / "both.json"
+    out.write_text(
+        json.dumps({"cached": {n: cached[(n, 8)] for n, *_ in targets}, "rendered": rendered}, indent=2)
+    )
 
 
 def report(targets, results, queries, memory):
