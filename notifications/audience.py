@@ -93,12 +93,12 @@ def _minutes_open(user):
     access = access_for(user)
     if access.closed_paths is None:
         return Q(pk__in=[])
-    opened = Q()
-    if access.closed_paths:
-        # A notification whose document is gone (its path NULL) is not closed by a collection: NULL
-        # IN (…) is unknown, and NOT unknown would hide it, where the rule of LIKE clauses showed it.
-        path = "event__document__collection__path"
-        opened = Q(**{f"{path}__isnull": True}) | ~under_any(path, access.closed_paths)
+    if not access.closed_paths:
+        return Q()  # every collection open: nothing to add (an empty Q OR'd with grants would narrow it)
+    # A notification whose document is gone (its path NULL) is not closed by a collection: NULL IN (…)
+    # is unknown, and NOT unknown would hide it, where the rule of LIKE clauses showed it.
+    path = "event__document__collection__path"
+    opened = Q(**{f"{path}__isnull": True}) | ~under_any(path, access.closed_paths)
     if access.granted_paths:
         opened |= under_any("event__document__collection__path", access.granted_paths)
     if access.granted_ids:

@@ -589,3 +589,32 @@ def test_neither_the_author_nor_whoever_approved_is_told_of_the_publication(grou
     reached = notified(Kind.REPORT, report)
     assert group_a.people[1].username in reached
     assert author.username not in reached and group_a.liaison.username not in reached
+
+
+def test_minutes_notifications_follow_the_minutes_rule_with_closed_collections_and_grants(
+    group_a, group_b, board_member, member
+):
+    """The unread count's filter (notifications.audience.visible) keeps the rule of documents/access.py:
+    a member outside the groups sees the minutes they were granted only; the board sees every group's,
+    a grant of its own narrowing nothing."""
+    from documents.models import AccessRequest
+    from notifications.audience import visible
+
+    in_a, in_b = make_minutes(group_a, title="PV A", filename="a.pdf"), make_minutes(group_b, title="PV B")
+    for person in (member, board_member):
+        for document in (in_a, in_b):
+            event = Event.objects.create(kind=Kind.MINUTES, document=document)
+            Notification.objects.create(user=person, event=event, kind=Kind.MINUTES)
+
+    def seen(person):
+        person = type(person).objects.get(pk=person.pk)  # rights are read once per user object
+        rows = Notification.objects.filter(user=person).filter(visible(person, []))
+        return {row.event.document.title for row in rows}
+
+    assert seen(member) == set()
+    AccessRequest.objects.create(requester=member, working_group=group_a, reason="Lire.").grant(board_member)
+    AccessRequest.objects.create(requester=board_member, working_group=group_a, reason="Lire.").grant(
+        board_member
+    )
+    assert seen(member) == {"PV A"}
+    assert seen(board_member) == {"PV A", "PV B"}
