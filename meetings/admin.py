@@ -47,7 +47,7 @@ class PlanningPolicy(BasePermissionPolicy):
         return Meeting.objects.filter(group__in=plannable_group_ids(user))
 
     def instances_user_has_any_permission_for(self, user, actions):
-        return self.instances_user_has_permission_for(user, next(iter(actions & ACTIONS), None))
+        return self.instances_user_has_permission_for(user, next(iter(set(actions) & ACTIONS), None))
 
     def users_with_permission(self, action):
         raise NotImplementedError("nobody lists the planners of every group")

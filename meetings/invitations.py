@@ -1,7 +1,7 @@
 """Invitations to a meeting by email, each with its .ics (RFC 5546: METHOD:REQUEST, or CANCEL), and the
 reminders' emails (meetings/tasks.py sends those).
 
-Meeting.save calls ``invite_after_commit`` in its transaction when a change is told to those invited
+Meeting.save calls ``write_invitations`` in its transaction when a change is told to those invited
 (planned, moved, cancelled, planned again). The emails are written to the outbox in that same
 transaction (mailing/): the worker delivers them once it commits, nothing is sent for a change that is
 rolled back, and a task queue that cannot be reached loses nothing (the sweep delivers them later).
@@ -32,7 +32,7 @@ from . import ical
 KEY_LENGTH = 200
 
 
-def invite_after_commit(meeting, change, only=None):
+def write_invitations(meeting, change, only=None):
     """Write the invitations of ``change`` ("planned", "moved", "cancelled") to the outbox, in the
     caller's transaction: the worker sends them once it commits. Nothing while history is loaded
     (notifications.events.quiet: the demo), nothing for a meeting that has already ended. Returns the
@@ -43,7 +43,7 @@ def invite_after_commit(meeting, change, only=None):
     method = ical.CANCEL if change == "cancelled" else ical.REQUEST
     written = 0
     members = invited_members(meeting)
-    for user in members if only is None else []:
+    for user in members if only is None else ():
         with translation.override(language_for(user)):
             message = invitation_email(meeting, change, method, user)
         written += send_once(message, email_key("meeting", meeting.pk, meeting.sequence, user.email.lower()))

@@ -39,9 +39,6 @@ class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         return self.filter(end__gte=now or timezone.now()).order_by("start", "pk")
 
-    def past(self, now=None):
-        return self.filter(end__lt=now or timezone.now()).order_by("-start", "-pk")
-
 
 class Meeting(models.Model):
     """One meeting: a monthly meeting, an expert hearing or a site visit of a working group."""
@@ -119,8 +116,9 @@ class Meeting(models.Model):
 
     def save(self, *args, **kwargs):
         """Saves, raising SEQUENCE when a calendar would show a change, marking a planned meeting moved
-        when its time or place changes, and queueing the invitations once the change is committed
-        (meetings/invitations.py). The rule is here, not in a form: every way of saving keeps it."""
+        when its time or place changes, and writing the invitations in the same transaction (the outbox
+        delivers them once it commits: meetings/invitations.py). The rule is here, not in a form: every
+        way of saving keeps it."""
         # A browser sends a textarea's line breaks as CRLF: the same text typed again is no change.
         for name in TEXT_FIELDS:
             setattr(self, name, getattr(self, name).replace("\r\n", "\n").replace("\r", "\n"))
@@ -129,12 +127,12 @@ class Meeting(models.Model):
             self.updated_at = timezone.now()
             super().save(*args, **kwargs)
             # Imported here: invitations.py builds on this model (its emails and .ics files).
-            from .invitations import invite_after_commit
+            from .invitations import write_invitations
 
             if change is not None:
-                invite_after_commit(self, change)
+                write_invitations(self, change)
             elif new_guests:
-                invite_after_commit(self, "planned", only=new_guests)
+                write_invitations(self, "planned", only=new_guests)
 
     def delete(self, *args, **kwargs):
         """Deleting a meeting still to come cancels it first: those invited are sent the cancellation,

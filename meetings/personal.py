@@ -34,7 +34,7 @@ def fill(request, content):
     mine = user_group_ids(user) if user is not None else frozenset()
     pks = {int(pk) for pk, group in ANSWER_SLOT.findall(content) if group and int(group) in mine}
     try:
-        states = _states(request, pks) if pks else {}
+        states = answer_states(user, pks) if pks else {}
     except DatabaseError:
         logger.warning("Answers to meetings left out: the database did not answer", exc_info=True)
         states = {}
@@ -56,13 +56,6 @@ def answer_states(user, meetings):
         .values_list("pk", "member", "mine")
     )
     return {pk: (member, mine or "") for pk, member, mine in rows}
-
-
-def _states(request, pks):
-    user = getattr(request, "user", None)
-    if user is None:
-        return {}
-    return answer_states(user, pks)
 
 
 def _render(request, pk, states):

@@ -25,11 +25,6 @@ def visible_meetings(request):
     return Meeting.objects.of_open_groups(open_groups(closed_paths(request)))
 
 
-def meetings_seen_by(closed):
-    """The meetings someone may see, from their closed tree paths (a feed's owner, not the request's)."""
-    return Meeting.objects.of_open_groups(open_groups(closed))
-
-
 def plannable_groups(user):
     """The working groups whose meetings ``user`` may plan: those they may add pages under, and that
     are published (a meeting's invitation links to pages its members can open)."""

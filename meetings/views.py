@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from privacy.ids import parse_id
-from privacy.rules import closed_paths, live_and_open
+from privacy.rules import can_view, closed_paths, live_and_open
 from workinggroups.models import ProgrammePage
 from workinggroups.people import person_sort_key
 
@@ -59,19 +60,14 @@ def meeting_page(request, meeting_id):
             for value, label in Response.choices
         ]
     else:
-        context["answer_counts"] = [
-            (label, meeting.answers.filter(response=value).count()) for value, label in Response.choices
-        ]
+        counts = dict(meeting.answers.values_list("response").annotate(count=Count("pk")).order_by())
+        context["answer_counts"] = [(label, counts.get(value, 0)) for value, label in Response.choices]
     if may_answer(user, meeting) and not meeting.is_past(now) and meeting.status != Status.CANCELLED:
         mine = meeting.answers.filter(user=user).values_list("response", flat=True).first() or ""
         context["answer_form"] = answer_form_context(request, meeting.pk, mine)
     report = meeting.report
-    context["report_visible"] = report is not None and report.live and _open(request, report)
+    context["report_visible"] = report is not None and can_view(request, report)
     return render(request, "meetings/meeting_page.html", context)
-
-
-def _open(request, page):
-    return not any(page.path.startswith(path) for path in closed_paths(request))
 
 
 @require_POST

@@ -169,6 +169,11 @@ def test_the_meeting_page_shows_the_facts_and_the_agenda_to_every_member(group_a
     assert "<li>La charte éthique</li>" in page
     assert "Prof. A (ULB)" in page and "a@ulb.be" not in page  # guests' addresses are for invitations
     assert "Viendrez-vous" not in page  # not a member of the group: nothing to answer
+    Answer.objects.create(meeting=meeting, user=group_a.people[0], response=Response.YES)
+    Answer.objects.create(meeting=meeting, user=group_a.people[1], response=Response.NO)
+    page = as_user(member).get(f"/reunions/{meeting.pk}/").content.decode()
+    assert "<li>Je viens : 1</li>" in page and "<li>Je ne viens pas : 1</li>" in page
+    assert group_a.people[0].get_full_name() not in page  # who answered is for the group
 
 
 # Answering
