@@ -14,7 +14,6 @@ the meetings that ended less than ``HISTORY`` ago and every later one, in a fixe
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import PageViewRestriction
 
 from languages.i18n import language_for
-from notifications.feeds import not_found, owner_of, private
+from notifications.feeds import absolute, not_found, owner_of, private
 from notifications.follows import followed_pages
 from notifications.models import FeedToken
 from privacy.ids import parse_id
@@ -47,7 +46,7 @@ def calendar_addresses(user, groups):
     addresses = [
         {
             "title": gettext("Vos réunions"),
-            "url": _absolute(reverse("meetings:my_calendar", args=[token.key])),
+            "url": absolute(reverse("meetings:my_calendar", args=[token.key])),
         }
     ]
     for page in groups:
@@ -57,7 +56,7 @@ def calendar_addresses(user, groups):
         else:
             route = "meetings:group_calendar"
             title = gettext("Réunions de « %(title)s »") % {"title": page.title}
-        addresses.append({"title": title, "url": _absolute(reverse(route, args=[token.key, page.pk]))})
+        addresses.append({"title": title, "url": absolute(reverse(route, args=[token.key, page.pk]))})
     return addresses
 
 
@@ -134,7 +133,3 @@ def _calendar(groups, name):
     response = HttpResponse(calendar_of(meetings, name), content_type=CONTENT_TYPE)
     response["Content-Language"] = translation.get_language()
     return private(response)
-
-
-def _absolute(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from notifications.feeds import absolute
+
 from .choices import Status
 
 PRODID = "-//intranet-cooperative//meetings//FR"  # RFC 5545: who made the calendar, read by no person
@@ -45,14 +47,14 @@ def uid_of(meeting):
 
 def meeting_url(meeting):
     """The meeting page's address on the intranet's own host (never the Host a request names)."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("meetings:meeting", args=[meeting.pk])
+    return absolute(reverse("meetings:meeting", args=[meeting.pk]))
 
 
-def calendar_of(meetings, name, method=None, attendee=None, request=None):
+def calendar_of(meetings, name, method=None, attendee=None):
     """The meetings as one calendar (bytes). ``method``: None for a feed (no METHOD), "PUBLISH" for a
     download, "REQUEST" or "CANCEL" for an invitation, which then names its ORGANIZER (the intranet,
     for the meeting's group) and ``attendee`` (an email address, or a user whose ``email`` it is).
-    ``request`` is not read: the addresses are the intranet's own, whoever asked."""
+    The addresses in it are the intranet's own, whoever asked."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

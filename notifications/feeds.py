@@ -80,7 +80,7 @@ def feeds_of(user, pages):
         {
             "page": None,
             "title": gettext("Vos notifications"),
-            "url": _absolute(reverse("notifications:notifications_feed", args=[token.key])),
+            "url": absolute(reverse("notifications:notifications_feed", args=[token.key])),
         }
     ]
     for page in pages:
@@ -88,7 +88,7 @@ def feeds_of(user, pages):
             title = gettext("Recommandations de « %(title)s »") % {"title": page.title}
         else:
             title = gettext("Comptes rendus et recommandations de « %(title)s »") % {"title": page.title}
-        url = _absolute(reverse(FEED_ROUTES[type(page)], args=[token.key, page.pk]))
+        url = absolute(reverse(FEED_ROUTES[type(page)], args=[token.key, page.pk]))
         feeds.append({"page": page, "title": title, "url": url})
     return feeds
 
@@ -170,13 +170,14 @@ class Entry:
     updated: datetime.datetime | None
 
 
-def _absolute(path):
+def absolute(path):
+    """``path`` on the intranet's own address (WAGTAILADMIN_BASE_URL), never the Host a request names."""
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _page_link(page, request):
     url = page.get_url(request) or "/"
-    return url if url.startswith(("http://", "https://")) else _absolute(url)
+    return url if url.startswith(("http://", "https://")) else absolute(url)
 
 
 def _excerpt(rich_text, limit=SUMMARY_LENGTH):
@@ -360,7 +361,7 @@ class NotificationsFeed(PrivateFeed):
         return gettext("Vos notifications")
 
     def link(self, owner):
-        return _absolute(reverse("notifications:list"))
+        return absolute(reverse("notifications:list"))
 
     def feed_guid(self, owner):
         return self.tag(f"{self.kind}/{owner.pk}")
