@@ -77,6 +77,7 @@ def ensure_full_size_data():
     from django.db import connection
 
     from documents.models import DownloadLogEntry, LibraryDocument
+    from meetings.models import Meeting
     from sitewide.scale_data import Sizes
     from workinggroups.models import RecommendationPage
 
@@ -87,12 +88,14 @@ def ensure_full_size_data():
         "recommendations": RecommendationPage.objects.count(),
         "documents": LibraryDocument.objects.filter(title__startswith="PV groupe-").count(),
         "download log rows": DownloadLogEntry.objects.count(),
+        "meetings with a report": Meeting.objects.filter(report__isnull=False).count(),
     }
     want = {
         "accounts": sizes.users,
         "recommendations": sizes.recommendations,
         "documents": sizes.documents,
         "download log rows": sizes.downloads,
+        "meetings with a report": sizes.reports + sizes.pending,
     }
     # The load benchmark downloads minutes, which adds to the download log: at least is enough.
     if all(have[name] == want[name] for name in want if name != "download log rows") and (

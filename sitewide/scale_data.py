@@ -40,6 +40,8 @@ from wagtail.models import Locale, Site, Workflow
 from documents.library import collection_for_group
 from documents.models import AccessRequest, DocumentKind, DownloadLogEntry, LibraryDocument
 from documents.pdf import minimal_pdf
+from meetings.choices import Response, Status
+from meetings.models import Answer, Meeting
 from workinggroups.choices import (
     AssemblyOutcome,
     BoardPosition,
@@ -67,6 +69,8 @@ from .wagtail_internals import bulk_add_children, bulk_save_revisions, bulk_subm
 
 BATCH = 2000
 BASE_DATE = datetime.date(2019, 1, 7)
+#: Each group's monthly meetings still to come (not a size of its own: they follow the groups).
+MEETINGS_AHEAD = 4
 WORDS = (
     "éthique",
     "charte",
@@ -159,7 +163,17 @@ class Sizes:
 
 
 #: In order; each but the search index commits with its entry in the run's record.
-STAGES = ("accounts", "groups", "pages", "decisions", "documents", "moderation", "requests", "index")
+STAGES = (
+    "accounts",
+    "groups",
+    "pages",
+    "decisions",
+    "documents",
+    "moderation",
+    "requests",
+    "meetings",
+    "index",
+)
 DATA_STAGES = STAGES[:-1]
 USERNAME_PREFIX = "scale-user-"
 
@@ -641,12 +655,68 @@ class ScaleData:
         written += len(DownloadLogEntry.objects.bulk_create(log, batch_size=BATCH))
         self.out(f"  {len(rows)} access requests, {written} download log rows")
 
+    # Meetings: the held meeting of every report, and each group's next ones with their answers
+
+    def meetings(self):
+        """Bulk-inserted, as the other numerous rows: no invitation is written (Meeting.save would)."""
+        groups = self.working_groups()
+        rows = []
+        for group in groups:
+            for report in MeetingReportPage.objects.child_of(group).only("pk", "title", "date", "kind"):
+                start = _brussels(report.date, 19)
+                rows.append(
+                    Meeting(
+                        group_id=group.pk,
+                        kind=report.kind,
+                        title=report.title,
+                        start=start,
+                        end=start + datetime.timedelta(hours=2),
+                        place=f"Salle {self.random.randint(1, 9)}",
+                        agenda=self.sentence(8),
+                        status=Status.HELD,
+                        report_id=report.pk,
+                    )
+                )
+            first = timezone.localdate(self.now) + datetime.timedelta(days=self.random.randint(1, 20))
+            for n in range(MEETINGS_AHEAD):
+                start = _brussels(first + datetime.timedelta(days=28 * n), 18 + self.random.randint(0, 2))
+                rows.append(
+                    Meeting(
+                        group_id=group.pk,
+                        kind="monthly",
+                        title=f"Réunion mensuelle {n + 1}",
+                        start=start,
+                        end=start + datetime.timedelta(hours=2),
+                        place=f"Salle {self.random.randint(1, 9)}",
+                        agenda="\n".join(self.sentence(5) for _ in range(3)),
+                    )
+                )
+        Meeting.objects.bulk_create(rows, batch_size=BATCH)
+        people = {}
+        for page_id, user_id in WorkingGroupMembership.objects.filter(page__in=groups).values_list(
+            "page_id", "user_id"
+        ):
+            people.setdefault(page_id, []).append(user_id)
+        answers = [
+            Answer(meeting_id=meeting.pk, user_id=user_id, response=self.random.choice(list(Response)))
+            for meeting in Meeting.objects.filter(group__in=groups, status=Status.PLANNED).order_by("pk")
+            for user_id in people.get(meeting.group_id, [])
+            if self.random.random() < 0.6
+        ]
+        Answer.objects.bulk_create(answers, batch_size=BATCH)
+        self.out(f"  {len(rows)} meetings ({MEETINGS_AHEAD} to come a group), {len(answers)} answers")
+
     # The search index
 
     def index(self):
         refresh_statistics()
         call_command("update_index", verbosity=0)
         self.out("  search index built")
+
+
+def _brussels(day, hour):
+    """``hour`` o'clock on ``day`` in the cooperative's time zone, as an aware datetime."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def _sizes_text(sizes):

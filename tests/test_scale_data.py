@@ -11,6 +11,7 @@ from taggit.models import Tag
 from wagtail.models import Page, TaskState, WorkflowState
 
 from documents.models import AccessRequest, DownloadLogEntry, LibraryDocument
+from meetings.models import Answer, Meeting
 from sitewide.models import ScaleDataRun
 from sitewide.scale_data import DATA_STAGES, ScaleData
 from workinggroups.models import (
@@ -55,6 +56,8 @@ def snapshot():
         "in moderation": WorkflowState.objects.filter(status="in_progress").count(),
         "requests": AccessRequest.objects.count(),
         "downloads": DownloadLogEntry.objects.count(),
+        "meetings held": Meeting.objects.filter(status="held", report__isnull=False).count(),
+        "meetings to come": Meeting.objects.filter(status="planned").count(),
         "titles": tuple(MeetingReportPage.objects.order_by("path").values_list("title", flat=True)[:5]),
     }
 
@@ -77,6 +80,13 @@ class TestOneGeneration:
         assert counts["memberships"] == 4 * 6 and counts["decisions"] == 12
         assert counts["documents"] == 16 and counts["in moderation"] == 8
         assert counts["requests"] == 10 and counts["downloads"] == 30
+        # Every report has its held meeting; each group its next four, some of them answered by members.
+        assert counts["meetings held"] == 40 + 8 and counts["meetings to come"] == 4 * 4
+        answered = Answer.objects.values_list("meeting__group_id", "user_id")
+        assert answered and all(
+            WorkingGroupMembership.objects.filter(page_id=group, user_id=user).exists()
+            for group, user in answered
+        )
         for page in Page.objects.all():  # what fixtree checks: paths, depth and child counts agree
             assert len(page.path) == page.depth * Page.steplen
             assert (
