@@ -6,6 +6,8 @@ minutes collection. The same rules serve downloads, filter listings and choosers
 (later) search, always as a query filter, never as a loop over documents.
 """
 
+from datetime import datetime
+
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction
@@ -42,29 +44,71 @@ class Access:
 
     ``pending`` lists the user's requests still waiting for an answer, as
     (document id, group id, created at): the pages show them, so the page cache keys on them.
+
+    What it reads can be kept (``state()``) and read back (``from_state()``) for as long as nothing
+    it depends on changes (sitewide/page_cache.py keeps it per content generation): a grant's expiry
+    is compared with the time when it is read back, not when it was kept.
     """
 
-    def __init__(self, user):
-        self.closed_paths = closed_collection_paths(user) if user.is_authenticated else None
+    def __init__(self, closed, state):
+        """``closed``: the restricted collections' paths closed to the person (None: not logged in);
+        ``state``: their requests, as ``_read`` gives them. ``Access.of(user)`` reads both."""
+        self._state = state
+        self.closed_paths = closed
         self.granted_ids, self.granted_paths, self.pending = set(), [], []
-        if not self.closed_paths:
-            return
         now = timezone.now()
         granted_groups = set()
-        for status, document_id, group_id, created_at, expires_at in _requests(user):
+        for status, document_id, group_id, created_at, expires_at in state["requests"]:
             if status == AccessRequest.Status.PENDING:
-                self.pending.append((document_id, group_id, created_at))
-            elif expires_at and expires_at > now:  # granted and not yet expired
+                self.pending.append((document_id, group_id, datetime.fromisoformat(created_at)))
+            elif expires_at and datetime.fromisoformat(expires_at) > now:  # granted and not yet expired
                 if document_id:
                     self.granted_ids.add(document_id)
                 elif group_id:
                     granted_groups.add(group_id)
+        for group_id in sorted(granted_groups):
+            self.granted_paths += state["group_paths"].get(str(group_id), [])
+
+    @classmethod
+    def of(cls, user, closed=None):
+        """What ``user`` may open, read from the database (``closed``: their closed collections, when
+        already known)."""
+        if closed is None:
+            closed = closed_collection_paths(user) if user.is_authenticated else None
+        return cls(closed, cls._read(user, closed))
+
+    @staticmethod
+    def _read(user, closed):
+        """The person's requests (pending and granted) and the minutes collections of the groups they
+        were granted, expired or not (the expiry is compared when used): two queries at most."""
+        state = {"requests": [], "group_paths": {}}
+        if not closed:  # nothing closed (a superuser) or not logged in: no request opens more
+            return state
+        state["requests"] = [
+            [status, document_id, group_id, created_at.isoformat(), expires_at and expires_at.isoformat()]
+            for status, document_id, group_id, created_at, expires_at in _requests(user)
+        ]
+        granted_groups = {
+            group_id
+            for status, _d, group_id, _c, _e in state["requests"]
+            if status != AccessRequest.Status.PENDING
+        }
         if granted_groups:
-            self.granted_paths = list(
-                Collection.objects.filter(minutes_of__working_group_id__in=granted_groups).values_list(
-                    "path", flat=True
-                )
-            )
+            for group_id, path in Collection.objects.filter(
+                minutes_of__working_group_id__in=granted_groups
+            ).values_list("minutes_of__working_group_id", "path"):
+                state["group_paths"].setdefault(str(group_id), []).append(path)
+        return state
+
+    def state(self):
+        """The person's own part of what was read, as plain JSON values (sitewide/page_cache.py keeps it
+        per content generation); the closed collections are the same for everyone in the same groups."""
+        return self._state
+
+    @classmethod
+    def from_state(cls, closed, state):
+        """An ``Access`` from ``closed`` (``closed_collection_paths``) and a ``state()``, without a query."""
+        return cls(closed, state)
 
     def is_unrestricted(self):
         """True when nothing is closed to this person (a superuser): every document opens."""
@@ -90,10 +134,15 @@ class Access:
         ]
 
 
+def remember_access(user, access):
+    """Use ``access`` (an ``Access`` read back from its state) for ``user`` for the rest of the request."""
+    setattr(user, _CACHE_ATTR, access)
+
+
 def access_for(user):
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = Access(user)
+        cached = Access.of(user)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 

@@ -32,6 +32,17 @@ def user_group_ids(user):
     return cached
 
 
+def remember_groups(user, group_ids):
+    """Use ``group_ids`` as ``user_group_ids(user)`` from now on, instead of reading them: for
+    sitewide/page_cache.py, which keeps what it read while nothing it depends on changes."""
+    setattr(user, _GROUPS_ATTR, frozenset(group_ids))
+
+
+def remember_closed(request, closed_pages):
+    """Use ``closed_pages`` as ``closed_paths(request)`` for the rest of the request (as above)."""
+    setattr(request, _CACHE_ATTR, list(closed_pages))
+
+
 def closed_tree_paths(restriction_model, user):
     """Tree paths of the pages or collections (``restriction_model``: ``PageViewRestriction`` or
     ``CollectionViewRestriction``) that ``user`` may not open: two small queries at most.

@@ -43,11 +43,19 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
+from wagtail.models import PageViewRestriction
 
-from documents.access import access_for
+from documents.access import Access, remember_access
 from meetings import personal as meeting_answers
 from notifications import personal
-from privacy.rules import closed_paths, user_group_ids
+from privacy.rules import (
+    closed_collection_paths,
+    closed_paths,
+    closed_tree_paths,
+    remember_closed,
+    remember_groups,
+    user_group_ids,
+)
 
 from . import generation as content_generation
 from .content_registry import models_that_change_what_members_see
@@ -135,6 +143,70 @@ def _m2m_changed(sender, action, **kwargs):
 # Rights
 
 
+def _generation(request):
+    """The content generation, read once per request."""
+    value = getattr(request, "_page_cache_generation", None)
+    if value is None:
+        value = request._page_cache_generation = generation()
+    return value
+
+
+#: Per process: the tree paths closed to each set of groups, for the current generation only.
+_CLOSED_BY_GROUPS = {"generation": None, "paths": {}}
+#: At most this many sets of groups are kept (a few kilobytes each); beyond, the memo starts again.
+CLOSED_BY_GROUPS_SIZE = 1024
+
+
+def _closed_for(user, generation_value):
+    """The private pages and restricted collections closed to ``user``: the same for everyone with the
+    same groups (and superuser flag), so worked out once per process and content generation for each
+    set of groups rather than on every request (four queries). Every change to a restriction, a group
+    or a membership raises the generation."""
+    memo = _CLOSED_BY_GROUPS
+    if memo["generation"] != generation_value or len(memo["paths"]) >= CLOSED_BY_GROUPS_SIZE:
+        memo["generation"], memo["paths"] = generation_value, {}
+    key = (user.is_superuser, user_group_ids(user))
+    closed = memo["paths"].get(key)
+    if closed is None:
+        closed = memo["paths"][key] = (
+            closed_tree_paths(PageViewRestriction, user),
+            closed_collection_paths(user),
+        )
+    return closed
+
+
+def forget_kept_rights():
+    """Forget what this process keeps (the tests start each from an empty database)."""
+    _CLOSED_BY_GROUPS["generation"], _CLOSED_BY_GROUPS["paths"] = None, {}
+
+
+def _person(request):
+    """The person's own rights (their groups, requests and grants, admin access), kept in the shared
+    cache for the content generation: a hit reads them in one cache lookup instead of four queries.
+    What they hold changes only with a row that raises the generation, except a grant's expiry, which
+    is compared with the clock each time they are read back (documents/access.py)."""
+    user = request.user
+    generation_value = _generation(request)
+    key = f"page-cache-person:{generation_value}:{user.pk}"
+    person = cache.get(key)
+    if person is not None:
+        remember_groups(user, person["groups"])  # first: the closed paths depend on the groups
+    closed_pages, closed_collections = _closed_for(user, generation_value)
+    if person is None:
+        access = Access.of(user, closed_collections)
+        person = {
+            "groups": sorted(user_group_ids(user)),
+            "access": access.state(),
+            "admin": user.has_perm("wagtailadmin.access_admin"),
+        }
+        cache.set(key, person, settings.PAGE_CACHE_SECONDS)
+    else:
+        access = Access.from_state(closed_collections, person["access"])
+    remember_closed(request, closed_pages)
+    remember_access(user, access)
+    return person["admin"], access
+
+
 def rights(request):
     """Everything about the person that the pages depend on, as a list (memoised per request)."""
     cached = getattr(request, "_page_cache_rights", None)
@@ -142,8 +214,7 @@ def rights(request):
         return cached
 
     user = request.user
-    access = access_for(user)
-    admin_user = user.has_perm("wagtailadmin.access_admin")
+    admin_user, access = _person(request)
     cached = [
         user.is_superuser,
         user.pk if admin_user else None,  # the user bar and the admin link are personal
@@ -160,7 +231,7 @@ def rights(request):
 
 def cache_key(request):
     parts = [
-        generation(),
+        _generation(request),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         request.get_host(),
         request.get_full_path(),

@@ -314,14 +314,19 @@ def worker_env(tmp_path, sink, broker, settings):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Page copies and counters kept in the caches (password-reset limits) start from zero in every test."""
+    """Page copies and counters kept in the caches (password-reset limits), and what the page cache keeps
+    in the process, start from zero in every test (a rolled-back test leaves its generation's number)."""
     from django.core.cache import caches
+
+    from sitewide.page_cache import forget_kept_rights
 
     for cache in caches.all():
         cache.clear()
+    forget_kept_rights()
     yield
     for cache in caches.all():
         cache.clear()
+    forget_kept_rights()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -192,7 +192,7 @@ def test_leaving_a_group_closes_its_minutes_at_once(content, group_a, as_user):
 
 
 def test_a_granted_access_that_expires_closes_the_cached_page(
-    content, group_a, member, board_member, as_user
+    content, group_a, member, board_member, as_user, monkeypatch
 ):
     grant = AccessRequest.objects.create(
         requester=member,
@@ -202,15 +202,16 @@ def test_a_granted_access_that_expires_closes_the_cached_page(
         status=AccessRequest.Status.GRANTED,
         decided_by=board_member,
         decided_at=timezone.now(),
-        expires_at=timezone.now() + datetime.timedelta(days=30),
+        expires_at=timezone.now() + datetime.timedelta(minutes=10),
     )
     client = as_user(member)
     url = content["report"].url
     assert "Télécharger le procès-verbal" in get(client, url)[1]
     assert get(client, url)[0]["X-Page-Cache"] == "hit"
-    # Time passes: no row changes (so no new generation), the grant is simply over.
-    past = timezone.now() - datetime.timedelta(minutes=1)
-    AccessRequest.objects.filter(pk=grant.pk).update(expires_at=past)
+    # Time passes: no row changes (so no new generation, and the person's rights kept for this
+    # generation are read back), the grant is simply over.
+    later = grant.expires_at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     _response, html = get(client, url)
     assert "Télécharger le procès-verbal" not in html and "disponible sur demande" in html
 
@@ -230,10 +231,38 @@ def test_a_hit_costs_a_few_queries_whatever_the_page(content, group_a, member, a
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response["X-Page-Cache"] == "hit"
-        # The session, the person, their rights (8), the content generation (sitewide/generation.py) and
-        # the personal bits (notifications/personal.py): their visit with their unread count, and
-        # whether they follow the page, where it has a follow button.
-        assert len(captured) <= 13, "\n".join(query["sql"][:120] for query in captured)
+        # The session, the person, the content generation (sitewide/generation.py) and the personal bits
+        # (notifications/personal.py): their visit with their unread count, and whether they follow the
+        # page, where it has a follow button. Their rights were kept by the first request (below).
+        assert len(captured) <= 5, "\n".join(query["sql"][:120] for query in captured)
+
+
+def test_the_rights_kept_for_a_generation_are_read_again_after_a_change(content, group_a, member, as_user):
+    """A hit reads the person's rights from what an earlier request of the same generation kept; a
+    change of rights is a new generation, so the kept rights are never used for the new ones."""
+    client = as_user(member)
+    url = content["private"].url
+    assert client.get(url).status_code == 302  # to the login page: Wagtail's answer to a closed page
+    assert client.get(content["report"].url)["X-Page-Cache"] == "miss"
+    assert client.get(content["report"].url)["X-Page-Cache"] == "hit"
+    group_a.django_group.user_set.add(member)  # joins the group: the private report opens
+    response, html = get(client, content["report"].url)
+    assert response["X-Page-Cache"] == "miss" and DOWNLOAD in html
+    assert PRIVATE in get(client, url)[1]
+    group_a.django_group.user_set.remove(member)
+    assert client.get(url).status_code == 302  # to the login page: Wagtail's answer to a closed page
+    response, html = get(client, content["report"].url)
+    assert response["X-Page-Cache"] == "miss" and DOWNLOAD not in html
+
+
+def test_the_rights_of_a_set_of_groups_are_not_handed_to_another(content, group_a, group_b, as_user):
+    """What is kept per set of groups (the closed pages and minutes) is kept for that set only: a
+    member of group B reading after a member of group A does not get A's minutes."""
+    assert DOWNLOAD in get(as_user(group_a.people[0]), content["report"].url)[1]
+    outsider = group_b.people[0]
+    html = get(as_user(outsider), content["report"].url)[1]
+    assert DOWNLOAD not in html and "disponible sur demande" in html
+    assert as_user(outsider).get(content["private"].url).status_code == 302
 
 
 def test_a_facilitator_role_change_changes_what_is_cached(content, group_a, member, as_user):
