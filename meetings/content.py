@@ -8,3 +8,7 @@ CHANGES_NOTHING_MEMBERS_SEE = {
     # answers' list is on the meeting's own page, which the page cache does not keep.
     "meetings.answer": "who said they would come: personal bits and the meeting's own page, never cached",
 }
+
+#: A meeting is shown on its group's pages (and on the home page and the calendar, which every
+#: change renders again): sitewide/scopes.py.
+SHOWN_ON = {"meetings.meeting": lambda meeting: [meeting.group_id]}

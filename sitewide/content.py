@@ -40,11 +40,7 @@ CHANGES_WHAT_MEMBERS_SEE = (
     "wagtailforms.formsubmission",
     "wagtailadmin.admin",
     "contenttypes.contenttype",
-    "wagtailsearch.sqliteftsindexentry",
     "axes.accessattemptexpiration",
-    # Saved by the editor's live preview at each pause in typing: each save starts a new
-    # generation, as before this registry; no member page shows it (a candidate for the other list).
-    "wagtailadmin.formstate",
 )
 
 CHANGES_NOTHING_MEMBERS_SEE = {
@@ -67,6 +63,11 @@ CHANGES_NOTHING_MEMBERS_SEE = {
     "wagtailadmin.editingsession": "who is editing a page now, refreshed while the admin is open",
     "sitewide.scaledatarun": "the scale generator's record of its runs, for benchmark databases",
     "sitewide.contentgeneration": "the page cache's generation itself (SQLite), raised by the others",
+    "sitewide.scopegeneration": "the page cache's value of a group's pages, raised by the others",
+    "wagtailadmin.formstate": "the editor's live preview, saved at each pause in typing: shown there only",
+    "wagtailsearch.sqliteftsindexentry": (
+        "the search index on SQLite, written with the page or document it indexes (whose own save counts)"
+    ),
 }
 
 #: Declared above, but installed on SQLite only.

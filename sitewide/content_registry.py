@@ -6,6 +6,11 @@ Each app of the project declares its models in a ``content.py`` holding two name
   through a many-to-many field) can change a page a member reads;
 * ``CHANGES_NOTHING_MEMBERS_SEE``: ``{label: why}`` for the models that no member page shows
   (logs, sessions, admin bookkeeping);
+* optionally ``SHOWN_ON``: ``{label: function}`` for the models whose rows are shown only on the
+  pages of one programme or working group (and the pages that aggregate every group: the home
+  page, search, the lists): the function takes a row and gives the ids of the pages it is shown on
+  besides its own page, or None when it may be shown anywhere. A change to such a row keeps the
+  other groups' pages cached (sitewide/scopes.py); any other change renders every page again;
 * optionally ``INSTALLED_ON_SOME_DATABASES``: labels of models declared above that only some
   databases install (Wagtail's SQLite full-text table), so that their absence is no mistake.
 
@@ -38,6 +43,7 @@ class Declarations:
     changes: dict = field(default_factory=dict)
     changes_nothing: dict = field(default_factory=dict)
     some_databases: set = field(default_factory=set)
+    shown_on: dict = field(default_factory=dict)
 
 
 def _project_apps():
@@ -62,6 +68,7 @@ def declarations():
         for label in getattr(module, "CHANGES_NOTHING_MEMBERS_SEE", {}):
             found.changes_nothing.setdefault(label, []).append(config.label)
         found.some_databases.update(getattr(module, "INSTALLED_ON_SOME_DATABASES", ()))
+        found.shown_on.update(getattr(module, "SHOWN_ON", {}))
     return found
 
 
@@ -117,6 +124,9 @@ def problems(models=None, declared=None):
     for label, by in sorted({**declared.changes, **declared.changes_nothing}.items()):
         if len(by) > 1:
             found.append(f"{label} is declared more than once ({', '.join(by)}).")
+    page_labels = {model._meta.label_lower for model in page_models}
+    for label in sorted(set(declared.shown_on) - set(declared.changes) - page_labels):
+        found.append(f"{label} says where it is shown (SHOWN_ON) but not that it changes what members see.")
     for model in page_models:
         if model._meta.label_lower in declared.changes_nothing:
             found.append(f"{model._meta.label_lower} is a page: members see every page model's changes.")

@@ -29,10 +29,16 @@ from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-from .models import ContentGeneration
+from .models import ContentGeneration, ScopeGeneration
 
-SEQUENCE = "sitewide_content_generation"
-ROW = 1
+#: Raised by every change to what members see.
+ALL = "all"
+#: Raised by every change except those confined to one programme's or working group's pages
+#: (sitewide/scopes.py): people, rights, restrictions, documents, the programmes and groups themselves.
+SHARED = "shared"
+SEQUENCES = {ALL: "sitewide_content_generation", SHARED: "sitewide_shared_generation"}
+ROWS = {ALL: 1, SHARED: 2}
+SEQUENCE, ROW = SEQUENCES[ALL], ROWS[ALL]
 
 
 def _now_microseconds():
@@ -43,37 +49,81 @@ def _postgresql():
     return connection.vendor == "postgresql"
 
 
-def current():
+def current(counter=ALL):
     if _postgresql():
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608 - a constant name
+            cursor.execute(f"SELECT last_value FROM {SEQUENCES[counter]}")  # noqa: S608 - a constant name
             return cursor.fetchone()[0]
-    value = ContentGeneration.objects.filter(pk=ROW).values_list("value", flat=True).first()
+    value = ContentGeneration.objects.filter(pk=ROWS[counter]).values_list("value", flat=True).first()
     if value is None:  # the row was lost (a flushed database): start again above the old values
-        advance()
-        return current()
+        advance(counter)
+        return current(counter)
     return value
 
 
-def advance():
-    """Raise the generation (one statement: it runs on every change to content)."""
+def read(scope=None):
+    """``(all, shared, the scope's)``: the two generations and the value of the page ``scope`` (a
+    programme or working group's id; 0 when none of its pages changed yet, None without a scope), in
+    one query."""
+    scopes = ScopeGeneration._meta.db_table
+    if _postgresql():
+        counters = [f"(SELECT last_value FROM {SEQUENCES[name]})" for name in (ALL, SHARED)]  # noqa: S608
+    else:
+        rows = ContentGeneration._meta.db_table
+        counters = [f"(SELECT value FROM {rows} WHERE id = {ROWS[name]})" for name in (ALL, SHARED)]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(counters)}, (SELECT max(value) FROM {scopes} WHERE page_id = %s)",  # noqa: S608
+            [scope if scope is not None else -1],
+        )
+        every, shared, value = cursor.fetchone()
+    if every is None or shared is None:  # a row was lost (a flushed SQLite database): start again above
+        every, shared = current(ALL), current(SHARED)
+    return every, shared, (value or 0) if scope is not None else None
+
+
+def advance(*counters):
+    """Raise generations (``ALL`` when none is named), in one statement: it runs on every change."""
+    counters = counters or (ALL,)
     if _postgresql():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s)", [SEQUENCE])
+            cursor.execute(
+                f"SELECT {', '.join(['nextval(%s)'] * len(counters))}", [SEQUENCES[c] for c in counters]
+            )
         return
-    rows = ContentGeneration.objects.filter(pk=ROW)
-    if not rows.update(value=Greatest(F("value") + 1, Value(_now_microseconds()))):
-        ContentGeneration.objects.get_or_create(pk=ROW, defaults={"value": _now_microseconds()})
+    rows = ContentGeneration.objects.filter(pk__in=[ROWS[counter] for counter in counters])
+    if rows.update(value=Greatest(F("value") + 1, Value(_now_microseconds()))) < len(counters):
+        for counter in counters:
+            ContentGeneration.objects.get_or_create(pk=ROWS[counter], defaults={"value": _now_microseconds()})
+
+
+def advance_scopes(scopes, prune=False):
+    """Give each page of ``scopes`` (programmes, working groups) a new value: the ``all`` generation,
+    raised first, so that no value is given twice. A row is added for each (never updated: no writer
+    waits for another's lock); ``prune``, once the change has committed, deletes the older rows."""
+    if _postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [SEQUENCES[ALL]])
+            value = cursor.fetchone()[0]
+    else:
+        advance(ALL)
+        value = current(ALL)
+    ScopeGeneration.objects.bulk_create(
+        [ScopeGeneration(page_id=scope, value=value) for scope in sorted(scopes)]
+    )
+    if prune:
+        ScopeGeneration.objects.filter(page_id__in=scopes, value__lt=value).delete()
 
 
 def advance_past_now():
     """After a restore: above every value used before the backup was made, and since."""
     if _postgresql():
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT setval(%s, GREATEST((SELECT last_value FROM {SEQUENCE}) + 1, %s))",  # noqa: S608
-                [SEQUENCE, _now_microseconds()],
-            )
+            for sequence in (SEQUENCES[SHARED], SEQUENCES[ALL]):
+                cursor.execute(
+                    f"SELECT setval(%s, GREATEST((SELECT last_value FROM {sequence}) + 1, %s))",  # noqa: S608
+                    [sequence, _now_microseconds()],
+                )
             return cursor.fetchone()[0]
-    advance()
+    advance(SHARED, ALL)
     return current()

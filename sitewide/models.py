@@ -32,3 +32,24 @@ class ContentGeneration(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class ScopeGeneration(models.Model):
+    """The page cache's value for one programme's or working group's pages (sitewide/scopes.py): the
+    largest ``value`` of its rows.
+
+    Each change that stays within those pages (a report published, a decision taken, a meeting
+    planned) adds a row, in its transaction and again once committed, so that the pages of the other
+    groups stay cached. Rows are added, never updated: two publications in the same programme never
+    wait for each other's row lock. Older rows are deleted after each commit. Not a foreign key: a row
+    is never in the way of deleting its page, and a deleted page's rows are simply never read.
+    """
+
+    page_id = models.BigIntegerField()
+    value = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["page_id", "-value"], name="scope_generation_latest")]
+
+    def __str__(self):
+        return f"{self.page_id}: {self.value}"

@@ -43,7 +43,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import post_page_move
 
 from documents.access import Access, remember_access
 from meetings import personal as meeting_answers
@@ -59,6 +60,8 @@ from privacy.rules import (
 
 from . import generation as content_generation
 from .content_registry import models_that_change_what_members_see
+from .scopes import forget as forget_scopes
+from .scopes import kept_generation, scope_of_request, scopes_changed
 
 #: The views whose pages are cached: Wagtail's pages (with their sub-pages) and search results.
 CACHED_VIEWS = {"wagtail_serve", "search"}
@@ -81,8 +84,12 @@ def generation():
     return content_generation.current()
 
 
-def bump_generation():
-    content_generation.advance()
+def bump_generation(scopes=None, committed=False):
+    """A change: to every page (``scopes`` None), or within the pages of ``scopes`` (sitewide/scopes.py)."""
+    if scopes is None:
+        content_generation.advance(content_generation.SHARED, content_generation.ALL)
+    else:
+        content_generation.advance_scopes(scopes, prune=committed)
 
 
 #: Set inside ``one_generation()``: a list holding whether anything changed in the block.
@@ -117,10 +124,17 @@ def _changed(sender, **kwargs):
     update_fields = kwargs.get("update_fields")
     if sender._meta.label_lower == settings.AUTH_USER_MODEL.lower() and update_fields == {"last_login"}:
         return  # a login, not a change anyone reads
-    # Now, and again after the commit: a page rendered in between from the rows as they were
-    # before the commit may have been stored under the first new generation, never the second.
-    bump_generation()
-    transaction.on_commit(bump_generation, robust=True)
+    instance = kwargs.get("instance")
+    scopes = None if instance is None else scopes_changed(sender, instance)
+    # Now, and again after the commit: a page rendered in between from the rows as they were before the
+    # commit may have been stored under the first new generation, never the second.
+    bump_generation(scopes)
+    transaction.on_commit(lambda: bump_generation(scopes, committed=True), robust=True)
+
+
+def _moved(sender, **kwargs):
+    """A page moved: the pages of the scope it left and of the one it joined, and their lists."""
+    _changed(Page)
 
 
 def connect_signals():
@@ -133,26 +147,40 @@ def connect_signals():
         post_save.connect(_changed, sender=model, dispatch_uid="page-cache-save")
         post_delete.connect(_changed, sender=model, dispatch_uid="page-cache-delete")
         m2m_changed.connect(_m2m_changed, sender=model, dispatch_uid="page-cache-m2m")
+    post_page_move.connect(_moved, dispatch_uid="page-cache-move")
 
 
-def _m2m_changed(sender, action, **kwargs):
+def _m2m_changed(sender, action, instance, **kwargs):
     if action.startswith("post_"):
-        _changed(sender, **kwargs)
+        # A page's many-to-many field (a report's attendees) is a change to the page; from the other
+        # side (a person's groups), a change to everything.
+        _changed(type(instance) if isinstance(instance, Page) else sender, instance=instance)
 
 
 # Rights
 
 
-def _generation(request):
-    """The content generation, read once per request."""
-    value = getattr(request, "_page_cache_generation", None)
-    if value is None:
-        value = request._page_cache_generation = generation()
-    return value
+def _generations(request):
+    """What the page's copy depends on, read once per request: ``(shared generation, key part)``. The
+    key part is the nearest scope's value and the shared generation for a page within a programme or
+    group, the ``all`` generation for any other (sitewide/scopes.py). One query, two when the
+    programmes and groups this process knows are of an older shared generation."""
+    found = getattr(request, "_page_cache_generations", None)
+    if found is None:
+        scope = scope_of_request(request)
+        every, shared, value = content_generation.read(scope)
+        if shared != kept_generation():
+            scope = scope_of_request(request, shared)
+            every, shared, value = content_generation.read(scope)
+        part = ["scope", shared, scope, value] if scope is not None else ["all", every]
+        found = request._page_cache_generations = (shared, part)
+    return found
 
 
-#: Per process: the tree paths closed to each set of groups, for the current generation only.
+#: Per process: the tree paths closed to each set of groups, for the current shared generation only.
 _CLOSED_BY_GROUPS = {"generation": None, "paths": {}}
+#: How long a person's own rights are kept in the shared cache (a new shared generation replaces them).
+RIGHTS_SECONDS = 600
 #: At most this many sets of groups are kept (a few kilobytes each); beyond, the memo starts again.
 CLOSED_BY_GROUPS_SIZE = 1024
 
@@ -161,7 +189,7 @@ def _closed_for(user, generation_value):
     """The private pages and restricted collections closed to ``user``: the same for everyone with the
     same groups (and superuser flag), so worked out once per process and content generation for each
     set of groups rather than on every request (four queries). Every change to a restriction, a group
-    or a membership raises the generation."""
+    or a membership raises the shared generation."""
     memo = _CLOSED_BY_GROUPS
     if memo["generation"] != generation_value or len(memo["paths"]) >= CLOSED_BY_GROUPS_SIZE:
         memo["generation"], memo["paths"] = generation_value, {}
@@ -178,15 +206,17 @@ def _closed_for(user, generation_value):
 def forget_kept_rights():
     """Forget what this process keeps (the tests start each from an empty database)."""
     _CLOSED_BY_GROUPS["generation"], _CLOSED_BY_GROUPS["paths"] = None, {}
+    forget_scopes()
 
 
 def _person(request):
     """The person's own rights (their groups, requests and grants, admin access), kept in the shared
-    cache for the content generation: a hit reads them in one cache lookup instead of four queries.
-    What they hold changes only with a row that raises the generation, except a grant's expiry, which
+    cache for the shared generation: a hit reads them in one cache lookup instead of four queries.
+    What they hold changes only with a row that raises it (people and rights are never confined to a
+    group's pages: sitewide/scopes.py), except a grant's expiry, which
     is compared with the clock each time they are read back (documents/access.py)."""
     user = request.user
-    generation_value = _generation(request)
+    generation_value = _generations(request)[0]
     key = f"page-cache-person:{generation_value}:{user.pk}"
     person = cache.get(key)
     if person is not None:
@@ -199,7 +229,7 @@ def _person(request):
             "access": access.state(),
             "admin": user.has_perm("wagtailadmin.access_admin"),
         }
-        cache.set(key, person, settings.PAGE_CACHE_SECONDS)
+        cache.set(key, person, RIGHTS_SECONDS)
     else:
         access = Access.from_state(closed_collections, person["access"])
     remember_closed(request, closed_pages)
@@ -231,7 +261,7 @@ def rights(request):
 
 def cache_key(request):
     parts = [
-        _generation(request),
+        _generations(request)[1],
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         request.get_host(),
         request.get_full_path(),
@@ -260,8 +290,7 @@ class PageCacheMiddleware:
     def _cacheable_request(self, request):
         match = request.resolver_match
         return (
-            settings.PAGE_CACHE_SECONDS > 0
-            and request.method == "GET"
+            request.method == "GET"
             and match is not None
             and match.url_name in CACHED_VIEWS
             and request.user.is_authenticated
@@ -270,6 +299,11 @@ class PageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not self._cacheable_request(request):
+            return None
+        # The person's rights, kept per shared generation, serve the page's own checks too: read here,
+        # a page rendered afresh (a miss, or the page cache turned off) does not read them again.
+        rights(request)
+        if settings.PAGE_CACHE_SECONDS <= 0:
             return None
         request._page_cache_key = cache_key(request)
         stored = cache.get(request._page_cache_key)

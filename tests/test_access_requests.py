@@ -39,7 +39,9 @@ def addresses():
     return sorted(address.split("@")[0] for message in mail.outbox for address in message.to)
 
 
-def test_the_whole_story_request_grant_download_expiry(report, member, group_a, board_member, as_user):
+def test_the_whole_story_request_grant_download_expiry(
+    report, member, group_a, board_member, as_user, monkeypatch
+):
     minutes = report.specific.minutes
     member_client = as_user(member)
     page = member_client.get(report.url).content.decode()
@@ -78,9 +80,10 @@ def test_the_whole_story_request_grant_download_expiry(report, member, group_a, 
     assert minutes.url in member_client.get(report.url).content.decode()
     assert DownloadLogEntry.objects.filter(user=member, document=minutes).count() == 1
 
-    AccessRequest.objects.filter(pk=access_request.pk).update(
-        expires_at=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    # Thirty days pass (no row changes): the grant is over. A new login, the old session having expired.
+    later = access_request.expires_at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    member_client = as_user(member)
     assert member_client.get(minutes.url).status_code == 403
     assert "Procès-verbal disponible sur demande" in member_client.get(report.url).content.decode()
 

@@ -4,11 +4,12 @@ restore from an old backup, not after the database is created again (sitewide/ge
 import importlib
 import time
 
+import pytest
 from django.apps import apps as django_apps
 from django.db import connection
 
 from sitewide import generation
-from sitewide.models import ContentGeneration
+from sitewide.models import ContentGeneration, ScopeGeneration
 
 
 class SchemaEditor:
@@ -84,3 +85,16 @@ def test_a_bulk_load_raises_it_once_at_its_end_and_again_once_committed(
         after_block = generation.current()
     assert after_block > before and generation.current() > after_block  # at the end, then at commit
     assert len(callbacks) == 1 and group.pk
+
+
+@pytest.mark.django_db
+def test_a_scopes_value_only_grows_and_older_rows_are_deleted_once_committed():
+    before = generation.read(41)[2]
+    generation.advance_scopes({41, 42})
+    first = generation.read(41)[2]
+    generation.advance_scopes({41}, prune=True)
+    second = generation.read(41)[2]
+    assert before < first < second
+    assert list(ScopeGeneration.objects.filter(page_id=41).values_list("value", flat=True)) == [second]
+    assert generation.read(42)[2] == first  # another scope keeps its value
+    assert generation.read(None)[2] is None

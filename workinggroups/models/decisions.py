@@ -182,6 +182,31 @@ class BoardDecision(models.Model):
             "title": self.recommendation.title,
         }
 
+    #: The merge as it was read from the database ("unknown" when not read): a change of merge changes
+    #: the page of the recommendation it was merged into, which a change seen after the save cannot
+    #: name (workinggroups/content.py).
+    merged_into_when_read = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        decision = super().from_db(db, field_names, values)
+        decision.merged_into_when_read = decision.__dict__.get("merged_into_id", "unknown")
+        return decision
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.merged_into_when_read = self.__dict__.get("merged_into_id", "unknown")
+
+    def was_ever_merged(self):
+        """Whether this decision is, was when read, or has ever been a merge (its history says so)."""
+        return (
+            self.merged_into_id is not None
+            or self.merged_into_when_read is not None
+            or self.history.filter(fact=Fact.POSITION)
+            .filter(models.Q(from_status=P.MERGED) | models.Q(to_status=P.MERGED))
+            .exists()
+        )
+
     # Reading the facts
 
     @property

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,10 @@ from ..people import summarise_memberships
 from ..search_text import SearchResultText
 from .recommendations import RecommendationPage, show_merges
 from .reports import MeetingReportPage
+
+#: The addresses of a programme's own lists (ProgrammePage's routes: tests/test_page_cache_scopes.py
+#: checks the two agree). A group there would never be reached: the programme answers first.
+PROGRAMME_LIST_SLUGS = frozenset({"recommandations", "comptes-rendus"})
 
 
 class WorkingGroupPage(SearchResultText, Page):
@@ -75,6 +80,19 @@ class WorkingGroupPage(SearchResultText, Page):
     class Meta:
         verbose_name = _("groupe de travail")
         verbose_name_plural = _("groupes de travail")
+
+    def clean(self):
+        super().clean()
+        if self.slug in PROGRAMME_LIST_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "« %(slug)s » est l'adresse d'une liste du programme : choisissez une autre adresse "
+                        "pour le groupe."
+                    )
+                    % {"slug": self.slug}
+                }
+            )
 
     def django_group_name_for(self, title):
         # auth.Group names are unique and at most 150 characters; the page id keeps
