@@ -11,6 +11,7 @@ Django's formats are close but not right for the intranet's readers:
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils import formats
 from django.utils.timezone import is_aware, localtime
@@ -34,8 +35,16 @@ def human_date(value, format_name="DATE_FORMAT"):
         return ""
     if hasattr(value, "hour") and is_aware(value):
         value = localtime(value)
+    return _date_text(value, format_name, get_language() or "fr")
+
+
+@lru_cache(maxsize=4096)
+def _date_text(value, format_name, language):
+    """Kept per value, format and language: a group's page writes its hundred report dates on every
+    render, and Django's formatting of one date costs tens of microseconds (the active language is
+    the one named: formats read it)."""
     text = formats.date_format(value, format_name)
-    if _language() == "fr" and value.day == 1:
+    if language.split("-")[0] == "fr" and value.day == 1:
         text = re.sub(r"^1(?=\s)", "1er", text)
     return text
 

@@ -191,3 +191,26 @@ def test_a_grant_opens_exactly_what_was_granted(group_a, group_b, board_member, 
     assert client.get(other_in_a.url).status_code == 403
     assert client.get(in_b.url).status_code == 403
     assert as_user(UserFactory(username="voisin")).get(granted.url).status_code == 403
+
+
+def test_a_group_page_lists_only_the_minutes_granted_one_by_one(group_a, member, board_member, as_user):
+    """Outside the group, its page lists the minutes granted to the person, and no other."""
+    granted = make_minutes(group_a, title="PV ACCORDE de mars", filename="mars.pdf")
+    make_minutes(group_a, title="PV FERME d'avril", filename="avril.pdf")
+    page = as_user(member).get(group_a.url).content.decode()
+    assert "Vous avez accès à certains" not in page and "PV ACCORDE" not in page and "PV FERME" not in page
+    AccessRequest.objects.create(
+        requester=member,
+        working_group=group_a,
+        document=granted,
+        reason="Pour lire.",
+        status=AccessRequest.Status.GRANTED,
+        decided_by=board_member,
+        decided_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    page = as_user(member).get(group_a.url).content.decode()
+    assert "Vous avez accès à certains" in page and "PV ACCORDE" in page and "PV FERME" not in page
+    # A member of the group has the whole list.
+    page = as_user(group_a.people[0]).get(group_a.url).content.decode()
+    assert "PV ACCORDE" in page and "PV FERME" in page

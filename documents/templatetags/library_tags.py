@@ -32,13 +32,19 @@ def group_minutes(context, group):
     """The group's minutes, listed for those who may read them, otherwise offered on request."""
     request = context["request"]
     collection = collection_for_group(group)
-    can_open = collection is not None and access_for(request.user).path_is_open(collection.path)
+    access = access_for(request.user)
+    can_open = collection is not None and access.path_is_open(collection.path)
     documents = []
-    if collection is not None:
+    if collection is not None and (can_open or access.granted_ids):
         in_collection = LibraryDocument.objects.filter(
             collection__path__startswith=collection.path, kind=DocumentKind.MINUTES
         ).order_by("meeting_date", "title")
-        documents = list(openable_documents(request.user, in_collection))
+        # A closed collection closes everything below it: only documents granted one by one open there.
+        documents = list(
+            openable_documents(request.user, in_collection)
+            if can_open
+            else in_collection.filter(id__in=access.granted_ids)
+        )
     return {
         "request": request,
         "group": group,

@@ -101,6 +101,9 @@ class MeetingReportPage(SearchResultText, Page):
     class Meta:
         verbose_name = _("compte rendu de réunion")
         verbose_name_plural = _("comptes rendus de réunion")
+        # The latest reports (the home page's six): read in this order from the index, instead of
+        # sorting the 20,000 reports on every render.
+        indexes = [models.Index(fields=["-date", "-page_ptr"], name="report_latest_first")]
 
     def group_page(self):
         """The working group this report is (or will be, while it is created) filed under."""
