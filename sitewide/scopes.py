@@ -64,24 +64,26 @@ def _chain(path, by_path, inclusive):
     return {by_path[path[:n]] for n in range(step, end, step) if path[:n] in by_path}
 
 
-def scopes_changed(sender, instance, **kwargs):
+def scopes_changed(sender, instance):
     """The ids of the scopes a change to ``instance`` stays within, or None when it may show anywhere."""
-    label = sender._meta.label_lower
-    resolve = _shown_on().get(label)
     is_page = isinstance(instance, Page)
+    model = sender
+    if is_page:
+        # A page saved as a plain ``Page`` (a move, a bulk action) is still a report or a recommendation.
+        model = instance.specific_class or type(instance)
+        if issubclass(model, SCOPE_TYPES) or not instance.path:
+            return None  # a programme or group page itself: named on other pages
+    resolve = _shown_on().get(model._meta.label_lower)
     if resolve is None and not is_page:
         return None
     linked = resolve(instance) if resolve is not None else []
     if linked is None:
-        by_path = None
-    else:
-        by_path = _scopes(content_generation.current(content_generation.SHARED))["by_path"]
-    if by_path is None:
         return None
+    by_path = _scopes(content_generation.current(content_generation.SHARED))["by_path"]
     scopes = set()
     if is_page:
-        if instance.path in by_path or not instance.path:
-            return None  # a programme or group page itself: named on other pages
+        if instance.path in by_path:
+            return None
         scopes |= _chain(instance.path, by_path, inclusive=False)
         if not scopes:
             return None  # a page outside every programme (the home page, a section)

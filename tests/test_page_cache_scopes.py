@@ -189,3 +189,25 @@ def test_a_group_cannot_take_the_address_of_its_programmes_lists(programme):
         with pytest.raises(ValidationError) as refused:
             programme.add_child(instance=group)
         assert "adresse d'une liste du programme" in refused.value.message_dict["slug"][0]
+
+
+def test_a_report_unpublished_as_a_plain_page_renders_the_recommendation_that_names_it(
+    pages, group_a, group_b, member, as_user
+):
+    """A bulk action saves a plain ``Page``: it is still a report, named on another group's page."""
+    decision = publish_recommendation(group_b, 5, "Une autre charte")
+    recommendation = decision.recommendation
+    recommendation.sources.add(RecommendationSource(report=pages["report a"]))
+    recommendation.save_revision().publish()
+    client = as_user(member)
+    warm(client, recommendation.url)
+    Page.objects.get(pk=pages["report a"].pk).unpublish()
+    served, html = state(client, recommendation.url)
+    assert served == "miss" and "Réunion d&#x27;octobre" not in html
+
+
+def test_a_new_group_renders_every_page_again(programme, group_a, member, as_user):
+    client = as_user(member)
+    warm(client, group_a.url)
+    make_working_group(programme, title="Un groupe tout neuf", slug="neuf")
+    assert state(client, group_a.url)[0] == "miss"
