@@ -21,6 +21,13 @@ never read again (:func:`advance_past_now`, called on restore).
   changes cannot deadlock on it. ``last_value`` is what every session sees.
 * **SQLite**: one row of :class:`~sitewide.models.ContentGeneration`. SQLite has one writer at a
   time anyway, so the row costs no concurrency.
+
+There are two generations and a value per scope (sitewide/scopes.py): ``all``, raised by every
+change; ``shared``, raised by every change that may show beyond one programme's or working group's
+pages; and each programme's and group's value (:class:`~sitewide.models.ScopeGeneration`), raised by
+the changes that stay within its pages. A scope's value is a value of ``all``, taken when it is
+raised, in a row added (never updated) in the change's transaction and again after it commits, when
+the older rows are deleted. ``read()`` gives the three in one query.
 """
 
 import time

@@ -8,16 +8,21 @@ uses the same). When that cache is unavailable, pages are served uncached (resil
 
 The key holds everything the page depends on besides its content:
 
-* the **rights** of the person, worked out from the database on every request: the private
-  pages they may not open, the restricted collections they may not open, the access to
-  minutes they were granted (until it expires), their pending requests, their groups, and,
-  for people who use the admin, who they are (Wagtail's user bar is personal);
-* the **content generation**, a number in the database (sitewide/generation.py) that goes up
-  with every change to content or people (pages, revisions published, decisions,
-  memberships, documents, restrictions, groups) and again once it is committed: a change is
-  visible on the next request, on every app server, and older entries are never read again,
-  whatever happened to the cache in between. Which models count is declared by their apps
-  (sitewide/content_registry.py); the signals are connected to those;
+* the **rights** of the person: the private pages they may not open, the restricted collections they
+  may not open, the access to minutes they were granted (until it expires), their pending requests,
+  their groups, and, for people who use the admin, who they are (Wagtail's user bar is personal).
+  They are read from the database once per shared generation (below) and kept: the person's own
+  part in the shared cache, the closed pages and collections per set of groups in the process; a
+  grant's expiry is compared with the clock on every request. Every page served by the views below
+  reads them here, cached or not, and its own checks use them (privacy/rules.py, documents/access.py);
+* the **generations** (sitewide/generation.py), numbers in the database that go up with every change
+  to content or people (pages, revisions published, decisions, memberships, documents, restrictions,
+  groups) and again once it is committed: a change is visible on the next request, on every app
+  server, and older entries are never read again, whatever happened to the cache in between. A page
+  within a programme or working group keys on the **shared** generation and its group's (or
+  programme's) value, which only changes within that group raise; any other page on the **all**
+  generation, which every change raises (sitewide/scopes.py). Which models count is declared by
+  their apps (sitewide/content_registry.py); the signals are connected to those;
 * the URL with its query string and the language.
 
 What differs between people with the same rights is never cached: the person's name in the
