@@ -215,7 +215,7 @@ def forget_kept_rights():
 
 
 def _person(request):
-    """The person's own rights (their groups, requests and grants, admin access), kept in the shared
+    """The person's own rights (their groups, requests and grants, permissions), kept in the shared
     cache for the shared generation: a hit reads them in one cache lookup instead of four queries.
     What they hold changes only with a row that raises it (people and rights are never confined to a
     group's pages: sitewide/scopes.py), except a grant's expiry, which
@@ -232,14 +232,17 @@ def _person(request):
         person = {
             "groups": sorted(user_group_ids(user)),
             "access": access.state(),
-            "admin": user.has_perm("wagtailadmin.access_admin"),
+            "permissions": sorted(user.get_all_permissions()),
         }
         cache.set(key, person, RIGHTS_SECONDS)
     else:
         access = Access.from_state(closed_collections, person["access"])
+        # Django's model backend keeps a person's permissions on the user object for the request
+        # (``_perm_cache``): given here, the page's own checks (the admin link) read no table.
+        user._perm_cache = set(person["permissions"])
     remember_closed(request, closed_pages)
     remember_access(user, access)
-    return person["admin"], access
+    return user.has_perm("wagtailadmin.access_admin"), access
 
 
 def rights(request):

@@ -410,3 +410,18 @@ def test_the_assembly_pdf_is_kept_like_a_page_never_handed_to_someone_with_other
     assert "CANARIPDF5120" not in "".join(
         page.extract_text() for page in PdfReader(io.BytesIO(seen.content)).pages
     )
+
+
+def test_the_permissions_kept_with_the_rights_follow_a_change_of_group(content, member, as_user):
+    """The admin link comes from the person's permissions, kept with their rights: joining the editors
+    shows it on the next page, leaving them hides it, cached page or not."""
+    from workinggroups.roles import editors_group
+
+    client = as_user(member)
+    url = content["report"].url
+    assert ">Administration<" not in get(client, url)[1]
+    member.groups.add(editors_group())
+    assert ">Administration<" in get(client, url)[1]
+    assert ">Administration<" in get(client, url)[1]  # read back from what was kept
+    member.groups.remove(editors_group())
+    assert ">Administration<" not in get(client, url)[1]
