@@ -4,6 +4,7 @@ Everything else in ``search/`` uses the documented API: ``queryset.search(...)``
 ``annotate_score(...)`` (https://docs.wagtail.org/en/stable/topics/search/searching.html).
 """
 
+from django.db import connection
 from django.db.models import QuerySet
 
 
@@ -38,3 +39,45 @@ def every_match(results, score_field):
     if not isinstance(queryset, QuerySet) or queryset.query.is_sliced:
         raise TypeError(f"{type(results).__name__}.get_queryset() no longer gives the whole match.")
     return queryset
+
+
+def best_entries(models, words, limit):
+    """The ``limit`` best entries of Wagtail's PostgreSQL search index for ``words`` (all
+    required) among the objects of ``models``, as ``[(object id, score)]``, best first; ``None``
+    on a database other than PostgreSQL (the caller ranks through the documented API).
+
+    Which internals: the index table (``wagtail.search.models.IndexEntry``: ``title`` and
+    ``body`` tsvectors, ``title_norm``), the weights of its lexemes
+    (``modelsearch.backends.database.postgres.weights.get_sql_weights``) and the score the
+    backend orders by, ``ts_rank(title) * title_norm + ts_rank(body)``, written again here.
+
+    Why: the documented search joins every match to its object (a text cast of each id, every
+    page read) before ranking; for a broad word (20,000 reports) that join and the ranking cost
+    more than the rest of the page. Ranked on the index table alone, through the GIN index on
+    the expression searched (search/migrations/0002), only the best ``limit`` are sent.
+
+    What breaks on an upgrade: if the table, its columns, the weights or the score change,
+    ``tests/test_search_internals.py`` fails (it compares these scores with the documented
+    search's on PostgreSQL).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    from django.contrib.contenttypes.models import ContentType
+    from modelsearch.backends.database.postgres.weights import get_sql_weights
+    from wagtail.search.backends import get_search_backend
+    from wagtail.search.models import IndexEntry
+
+    content_types = [content_type.pk for content_type in ContentType.objects.get_for_models(*models).values()]
+    sql = f"""
+        SELECT e.object_id::integer, ts_rank(%s::float4[], e.title, q.query) * e.title_norm
+               + ts_rank(%s::float4[], e.body, q.query) AS score
+        FROM {IndexEntry._meta.db_table} e, plainto_tsquery(%s::regconfig, %s) AS q(query)
+        WHERE e.content_type_id = ANY(%s) AND (e.title || e.body) @@ q.query
+        ORDER BY score DESC, 1 DESC
+        LIMIT %s
+    """  # noqa: S608 - the table name is the model's, every value a parameter
+    weights = get_sql_weights()
+    config = get_search_backend().config or "simple"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [weights, weights, config, " ".join(words), content_types, limit])
+        return cursor.fetchall()

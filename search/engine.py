@@ -9,11 +9,14 @@ import unicodedata
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection, transaction
-from django.db.models import Count, F, Lookup
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, Lookup, Q, Value
+from django.db.models.functions import Left
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from taggit.models import Tag, TaggedItem
@@ -34,7 +37,7 @@ from workinggroups.models import (
 )
 from workinggroups.models.listings import attach_working_groups
 
-from .backend_internals import every_match
+from .backend_internals import best_entries, every_match
 
 #: Result types, as offered in the type filter (the URL value, the label, the page model or None).
 TYPES = [
@@ -56,6 +59,14 @@ RESULT_LABELS = {
 #: How many groups and tags the filters offer at most: those with the most results.
 GROUP_FACETS = 15
 TAG_FACETS = 30
+#: Up to this many documents that match and pass the filters, all are ranked by the search backend:
+#: a member may open few of the library's documents, so that the best of the whole index (the
+#: candidates, ``_best_of_candidates``) would be mostly documents they may not open.
+RANK_EVERY_DOCUMENT_UP_TO = 1000
+#: Candidates taken beyond what the filters' share calls for (drafts and private pages are in the
+#: index too), and the most taken; a search that would need more ranks every match.
+CANDIDATE_MARGIN = 100
+MAX_CANDIDATES = 5000
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 
 
@@ -148,14 +159,15 @@ def _bitmap_scans():
 
 
 @dataclass(slots=True)
-class Hit:
-    """One object that matches the query and that the person may open (before the chosen filters)."""
+class Bucket:
+    """Matches the person may open that share a type, a group, and whether they carry the chosen
+    tag: counted by the database, never listed (a broad word matches 20,000 pages)."""
 
-    pk: int
     kind: str
     group_key: object
-    score: float
-    tagged: bool = True  # carries the chosen tag (always true when no tag is chosen)
+    tagged: bool
+    count: int
+    ids: list = None  # their ids, on PostgreSQL (for the tag counts)
 
     def passes(self, kind=None, group=None, tag=False):
         return (
@@ -165,13 +177,23 @@ class Hit:
         )
 
 
-class IntranetSearch:
-    """Two full-text queries per search (pages, documents), whatever the filters and facets.
+@dataclass(slots=True)
+class Hit:
+    """One of the best matches that pass the chosen filters, with its score."""
 
-    Each returns every match the person may open, with its type, group and score (a few
-    numbers per match); filters, type and group counts and ordering are worked out from those
-    hits, tag counts are summed by the database, and only the page of results shown is loaded
-    in full.
+    pk: int
+    kind: str
+    score: float
+
+
+class IntranetSearch:
+    """Matches counted, and only the best of them ranked, whatever their number.
+
+    Counting and ranking are separate. The total and the type, group and tag facets are counted
+    by the database from the matches the person may open, without ranking them and without
+    sending them here. Only the results up to the page shown are ranked and sent: the best
+    ``page_number * per_page`` pages and documents that pass the chosen filters, each ordered
+    by the database, then merged here.
     """
 
     def __init__(self, request, words, kind=None, group=None, tag=None):
@@ -179,6 +201,7 @@ class IntranetSearch:
         self.words = words
         self.query = PlainText(" ".join(words), operator="and")
         self.kind, self.group, self.tag = kind, group, tag
+        self._kinds = {ContentType.objects.get_for_model(model).pk: key for key, _l, model in TYPES if model}
 
     def _search(self, queryset):
         return queryset.search(self.query, order_by_relevance=True)
@@ -189,82 +212,189 @@ class IntranetSearch:
             content_type__in=ContentType.objects.get_for_models(*models).values()
         )
 
-    def page_hits(self):
-        kinds = {
-            ContentType.objects.get_for_model(model).pk: key
-            for key, _label, model in TYPES
-            if model is not None
-        }
-        group_depth = WorkingGroupPage.objects.values_list("depth", flat=True).first() or 0
-        group_path_length = group_depth * Page.steplen
-        with _bitmap_scans():
-            rows = list(
-                every_match(self._search(self.searchable_pages()), "_score")
-                .order_by()
-                .values_list("pk", "content_type_id", "path", "_score")
-            )
-        tagged = self._ids_with_chosen_tag(TAGGED_PAGES)
+    # The matches, as querysets narrowed in the database: nothing is sent here until asked for
+
+    @cached_property
+    def _every_page(self):
+        return every_match(self._search(self.searchable_pages()), "_score")
+
+    @cached_property
+    def _every_document(self):
+        return every_match(self._search(openable_documents(self.request.user)), "_score")
+
+    def matching_pages(self, kind=None, group=None, tag=None):
+        """Pages that match and that the person may open, of type ``kind``, under ``group`` and
+        carrying ``tag`` when given; scored in ``_score`` and ordered best first."""
+        pages = self._every_page
+        if kind is not None:
+            model = next(model for key, _label, model in TYPES if key == kind)
+            pages = pages.filter(content_type=ContentType.objects.get_for_model(model))
+        if group is not None:
+            pages = pages.filter(path__startswith=group.path)
+        if tag is not None:
+            pages = pages.filter(_carries(tag, TAGGED_PAGES))
+        return pages
+
+    def matching_documents(self, group=None, tag=None):
+        """Documents that match and that the person may open, in ``group`` and carrying ``tag``
+        when given; scored in ``_score`` and ordered best first."""
+        documents = self._every_document
+        if group is not None:
+            documents = documents.filter(working_group_id=group.pk)
+        if tag is not None:
+            documents = documents.filter(_carries(tag, {"document": _document_tags()}))
+        return documents
+
+    # Counting: by the database, without ranking, and without sending the matches here
+
+    def page_buckets(self):
+        group_length = (WorkingGroupPage.objects.values_list("depth", flat=True).first() or 0) * Page.steplen
+        pages = self.matching_pages().order_by().values("content_type_id")
+        pages = pages.annotate(
+            group_key=Left("path", group_length), tagged=self._carries_chosen_tag(TAGGED_PAGES)
+        )
+        rows = pages.annotate(n=Count("pk"), ids=_ids()).values_list(
+            "content_type_id", "group_key", "tagged", "n", "ids"
+        )
         return [
-            Hit(
-                pk,
-                kinds[content_type],
-                path[:group_path_length] if len(path) >= group_path_length else None,
-                score,
-                tagged is None or pk in tagged,
-            )
-            for pk, content_type, path, score in rows
+            Bucket(self._kinds[content_type], key if len(key) == group_length else None, tagged, count, ids)
+            for content_type, key, tagged, count, ids in rows
         ]
 
-    def document_hits(self):
-        groups = dict(WorkingGroupPage.objects.values_list("pk", "path"))
-        with _bitmap_scans():
-            rows = list(
-                every_match(self._search(openable_documents(self.request.user)), "_score")
-                .order_by()
-                .values_list("pk", "working_group_id", "_score")
-            )
-        tagged = self._ids_with_chosen_tag({"document": _document_tags()})
-        return [
-            Hit(pk, "document", groups.get(group_id), score, tagged is None or pk in tagged)
-            for pk, group_id, score in rows
-        ]
+    def document_buckets(self):
+        documents = self.matching_documents().order_by().values("working_group__path")
+        documents = documents.annotate(tagged=self._carries_chosen_tag({"document": _document_tags()}))
+        rows = documents.annotate(n=Count("pk"), ids=_ids()).values_list(
+            "working_group__path", "tagged", "n", "ids"
+        )
+        return [Bucket("document", group_key, tagged, count, ids) for group_key, tagged, count, ids in rows]
 
-    def _ids_with_chosen_tag(self, tag_tables):
-        """Ids (of the given kinds) that carry the chosen tag, or None when no tag is chosen."""
+    def _carries_chosen_tag(self, tag_tables):
+        """Whether a match carries the chosen tag (always true when no tag is chosen)."""
         if self.tag is None:
-            return None
-        ids = set()
-        for queryset in tag_tables.values():
-            column = _object_column(queryset)
-            ids.update(queryset.filter(tag_id=self.tag.pk).values_list(column, flat=True))
-        return ids
+            return Value(True)
+        return ExpressionWrapper(_carries(self.tag, tag_tables), output_field=BooleanField())
+
+    # Ranking: the best first, of the matches that pass the filters; only as many as shown
+
+    def best(self, limit, buckets):
+        """The ``limit`` best matches that pass the chosen filters, pages and documents together."""
+        group_key = self.group.path if self.group is not None else None
+        tag = self.tag is not None
+
+        def count(kinds, **filters):
+            return sum(
+                bucket.count for bucket in buckets if bucket.kind in kinds and bucket.passes(**filters)
+            )
+
+        hits = []
+        page_kinds = [key for key, _label, model in TYPES if model and self.kind in (None, key)]
+        if page_kinds:
+            chosen, every = count(page_kinds, group=group_key, tag=tag), count(page_kinds)
+            hits += self._best_pages(limit, chosen, every)
+        if self.kind in (None, "document"):
+            chosen, every = count(["document"], group=group_key, tag=tag), count(["document"])
+            hits += self._best_documents(limit, chosen, every)
+        hits.sort(key=lambda hit: (-(hit.score or 0), hit.kind, -hit.pk))
+        return hits[:limit]
+
+    def _best_pages(self, limit, chosen, every):
+        if chosen == 0:
+            return []
+        models = [model for key, _label, model in TYPES if model and self.kind in (None, key)]
+        found = self._best_of_candidates(models, limit, chosen, every, self._filtered_pages())
+        if found is not None:
+            return [Hit(pk, self._kinds[content_type], score) for pk, content_type, score in found]
+        rows = self.matching_pages(self.kind, self.group, self.tag).values_list(
+            "pk", "content_type_id", "_score"
+        )
+        return [Hit(pk, self._kinds[content_type], score) for pk, content_type, score in rows[:limit]]
+
+    def _best_documents(self, limit, chosen, every):
+        if chosen == 0:
+            return []
+        documents = openable_documents(self.request.user)
+        if self.group is not None:
+            documents = documents.filter(working_group_id=self.group.pk)
+        if self.tag is not None:
+            documents = documents.filter(_carries(self.tag, {"document": _document_tags()}))
+        found = None
+        if chosen > RANK_EVERY_DOCUMENT_UP_TO:
+            allowed = documents.annotate(content_type_id=Value(0))
+            found = self._best_of_candidates([LibraryDocument], limit, chosen, every, allowed)
+        if found is not None:
+            return [Hit(pk, "document", score) for pk, _content_type, score in found]
+        rows = self.matching_documents(self.group, self.tag).values_list("pk", "_score")
+        return [Hit(pk, "document", score) for pk, score in rows[:limit]]
+
+    def _filtered_pages(self):
+        """The pages the person may open that pass the chosen filters, before any search."""
+        pages = self.searchable_pages()
+        if self.kind is not None:
+            model = next(model for key, _label, model in TYPES if key == self.kind)
+            pages = pages.filter(content_type=ContentType.objects.get_for_model(model))
+        if self.group is not None:
+            pages = pages.filter(path__startswith=self.group.path)
+        if self.tag is not None:
+            pages = pages.filter(_carries(self.tag, TAGGED_PAGES))
+        return pages
+
+    def _best_of_candidates(self, models, limit, chosen, every, allowed):
+        """The best ``limit`` of ``chosen`` matches (of ``every`` the person may open, before the
+        filters) as ``[(pk, content type id, score)]``, ranked among a bounded set of candidates:
+        the best entries of the whole search index (backend_internals.best_entries), kept when in
+        ``allowed``. ``None`` when the candidates leave too few (selective filters, or many
+        entries the person may not open): the caller then ranks every match."""
+        # Enough candidates that, once the filters and the entries the person may not open (drafts,
+        # private pages) are left out, ``limit`` remain; four times as many if they did not.
+        wanted = int(limit * every / chosen * 2) + CANDIDATE_MARGIN
+        while wanted <= MAX_CANDIDATES:
+            entries = best_entries(models, self.words, wanted)
+            if entries is None:
+                return None
+            ids = [pk for pk, _score in entries]
+            kept = dict(allowed.filter(pk__in=ids).values_list("pk", "content_type_id"))
+            found = [(pk, kept[pk], score) for pk, score in entries if pk in kept]
+            if len(found) >= limit or len(entries) < wanted:
+                found.sort(key=lambda row: (-row[2], -row[0]))
+                return found[:limit]
+            wanted *= 4
+        return None  # the candidates would be too many: rank every match
 
     def run(self, page_number, per_page):
         """The results of one page, best first, pages and documents together, and the facets."""
-        hits = self.page_hits() + self.document_hits()
         group_key = self.group.path if self.group is not None else None
         tag = self.tag is not None
-        chosen = [hit for hit in hits if hit.passes(self.kind, group_key, tag)]
-        chosen.sort(key=lambda hit: (-(hit.score or 0), hit.kind, -hit.pk))
         start = (page_number - 1) * per_page
+        with _bitmap_scans():
+            buckets = self.page_buckets() + self.document_buckets()
+            tag_counts = self._tag_counts(buckets, group_key)
+            total = sum(bucket.count for bucket in buckets if bucket.passes(self.kind, group_key, tag))
+            hits = self.best(start + per_page, buckets)[start:] if total > start else []
         return SearchOutcome(
-            results=self._describe(chosen[start : start + per_page]),
-            total=len(chosen),
-            type_facets=self._type_facets(hits, group_key, tag),
-            group_facets=self._group_facets(hits, tag),
-            tag_facets=self._tag_facets(hits, group_key),
+            results=self._describe(hits),
+            total=total,
+            type_facets=self._type_facets(buckets, group_key, tag),
+            group_facets=self._group_facets(buckets, tag),
+            tag_facets=self._tag_facets(tag_counts),
         )
 
     # Facets: each counted with the other filters applied (the person's permission always is)
 
-    def _type_facets(self, hits, group_key, tag):
-        counts = Counter(hit.kind for hit in hits if hit.passes(None, group_key, tag))
+    def _type_facets(self, buckets, group_key, tag):
+        counts = Counter()
+        for bucket in buckets:
+            if bucket.passes(None, group_key, tag):
+                counts[bucket.kind] += bucket.count
         return [
             Facet(key, label, counts[key], key == self.kind) for key, label, _model in TYPES if counts[key]
         ]
 
-    def _group_facets(self, hits, tag):
-        counts = Counter(hit.group_key for hit in hits if hit.group_key and hit.passes(self.kind, None, tag))
+    def _group_facets(self, buckets, tag):
+        counts = Counter()
+        for bucket in buckets:
+            if bucket.group_key and bucket.passes(self.kind, None, tag):
+                counts[bucket.group_key] += bucket.count
         if not counts:
             return []
         # The groups with the most results (a long list of groups helps nobody), and the chosen one.
@@ -275,16 +405,28 @@ class IntranetSearch:
         facets = [Facet(str(g.pk), g.title, counts[g.path], g == self.group) for g in groups]
         return sorted(facets, key=lambda facet: (-facet.count, facet.label))
 
-    def _tag_facets(self, hits, group_key):
-        """Tags of the hits that pass the type and group filters, counted by the database."""
-        ids = {"compte-rendu": [], "recommandation": [], "document": []}
-        for hit in hits:
-            if hit.kind in ids and hit.passes(self.kind, group_key):
-                ids[hit.kind].append(hit.pk)
+    def _tag_counts(self, buckets, group_key):
+        """{tag id: count} over the matches that pass the type and group filters, by the database:
+        from the ids of the matches on PostgreSQL (``_ids``), by running the search again elsewhere."""
         counts = Counter()
         tables = {**TAGGED_PAGES, "document": _document_tags()}
-        for kind, queryset in tables.items():
-            counts.update(_tag_counts(queryset, ids[kind]))
+        for kind, table in tables.items():
+            if self.kind not in (None, kind):
+                continue
+            column = _object_column(table)
+            if connection.vendor == "postgresql":
+                ids = [pk for b in buckets if b.kind == kind and b.passes(group=group_key) for pk in b.ids]
+                if ids:
+                    counts.update(_count_by_tag(table.filter(AnyOf(F(column), ids))))
+                continue
+            if kind == "document":
+                matches = self.matching_documents(self.group)
+            else:
+                matches = self.matching_pages(kind, self.group)
+            counts.update(_count_by_tag(table.filter(**{f"{column}__in": matches.order_by().values("pk")})))
+        return counts
+
+    def _tag_facets(self, counts):
         top = dict(counts.most_common(TAG_FACETS))
         tags = sorted(
             Tag.objects.filter(pk__in=top), key=lambda tag: (-top[tag.pk], accentless_key(tag.name))
@@ -348,6 +490,20 @@ def _object_column(queryset):
     return "object_id" if queryset.model is TaggedItem else "content_object_id"
 
 
+def _carries(tag, tag_tables):
+    """A filter: the object carries ``tag`` (in one of ``tag_tables``)."""
+    carries = Q()
+    for queryset in tag_tables.values():
+        column = _object_column(queryset)
+        carries |= Q(pk__in=queryset.filter(tag_id=tag.pk).values(column))
+    return carries
+
+
+def _ids():
+    """The ids of a bucket's matches, on PostgreSQL; elsewhere none (tags are counted by a subquery)."""
+    return ArrayAgg("pk") if connection.vendor == "postgresql" else Value(None, output_field=IntegerField())
+
+
 class AnyOf(Lookup):
     """``column = ANY(%s)`` with a list of values sent as one PostgreSQL array parameter.
 
@@ -363,27 +519,9 @@ class AnyOf(Lookup):
         return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
-def _tag_counts(queryset, ids):
-    """{tag id: how many of ``ids`` carry it}, summed by the database, for thousands of ids.
-
-    On PostgreSQL the ids travel as one array parameter (building an IN list of thousands of
-    parameters costs more than the query); elsewhere, in bounded IN lists.
-    """
-    if not ids:
-        return Counter()
-    column = _object_column(queryset)
-    if connection.vendor == "postgresql":
-        chunks = [queryset.filter(AnyOf(F(column), ids))]
-    else:
-        chunks = [
-            queryset.filter(**{f"{column}__in": ids[start : start + 5000]})
-            for start in range(0, len(ids), 5000)
-        ]
-    counts = Counter()
-    for chunk in chunks:
-        per_tag = chunk.order_by().values("tag_id").annotate(n=Count("pk")).values_list("tag_id", "n")
-        counts.update(dict(per_tag))
-    return counts
+def _count_by_tag(tagged_items):
+    """{tag id: how many of ``tagged_items`` carry it}, counted by the database."""
+    return dict(tagged_items.order_by().values("tag_id").annotate(n=Count("pk")).values_list("tag_id", "n"))
 
 
 def result_date(page):

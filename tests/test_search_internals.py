@@ -1,11 +1,12 @@
-"""The one internal of Wagtail's search that the search page uses, pinned (search/backend_internals.py).
+"""The internals of Wagtail's search that the search page uses, pinned (search/backend_internals.py).
 
 If an upgrade of Wagtail (or of django-modelsearch, its search backends) changes what
-``every_match`` relies on, these tests fail here, not on a member's search page.
+``every_match`` or ``best_entries`` relies on, these tests fail here, not on a member's search page.
 """
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.db.models import F
 from taggit.models import Tag
 from wagtail.models import Page
@@ -13,9 +14,9 @@ from wagtail.search.query import PlainText
 
 from documents.library import ensure_library
 from documents.models import LibraryDocument
-from search.backend_internals import every_match
-from search.engine import TAGGED_PAGES, AnyOf, _tag_counts
-from workinggroups.models import MeetingReportPageTag
+from search.backend_internals import best_entries, every_match
+from search.engine import AnyOf, _count_by_tag
+from workinggroups.models import MeetingReportPage, MeetingReportPageTag, RecommendationPage
 
 from .factories import MeetingReportPageFactory, RecommendationPageFactory
 
@@ -102,13 +103,48 @@ def test_any_of_sends_thousands_of_ids_as_one_parameter(db):
     assert sql.endswith('"content_object_id" = ANY(%s)') and params == (ids,)
 
 
-def test_tag_counts_count_the_given_pages_only(group_a):
-    """On PostgreSQL through AnyOf, elsewhere through IN lists: the same counts."""
+def test_tags_are_counted_for_the_given_pages_only(group_a):
     tagged = []
     for n, tags in enumerate([("budget", "audit"), ("budget",), ("budget",), ("audit",)]):
         page = MeetingReportPageFactory(parent=group_a, title=f"Réunion {n}", live=False)
         page.tags.add(*tags)
         tagged.append(publish(page))
-    counts = _tag_counts(TAGGED_PAGES["compte-rendu"], [page.pk for page in tagged[:3]])
+    given = MeetingReportPageTag.objects.filter(content_object_id__in=[page.pk for page in tagged[:3]])
+    counts = _count_by_tag(given)
     assert {Tag.objects.get(pk=pk).name: count for pk, count in counts.items()} == {"budget": 3, "audit": 1}
-    assert _tag_counts(TAGGED_PAGES["compte-rendu"], []) == {}
+    assert _count_by_tag(MeetingReportPageTag.objects.none()) == {}
+
+
+# The best entries ranked on the index table alone (best_entries), against the documented search
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the index table is ranked on PostgreSQL only"
+)
+
+
+@on_postgresql
+def test_best_entries_give_the_documented_search_scores_best_first(pages):
+    query = PlainText("atelier coopératif", operator="and")
+    documented = dict(
+        every_match(Page.objects.all().search(query), "_score").order_by().values_list("pk", "_score")
+    )
+    models = [MeetingReportPage, RecommendationPage]
+    entries = best_entries(models, ["atelier", "coopératif"], 100)
+    # Every match, drafts included (the index holds them; the search page filters them afterwards).
+    assert {pk for pk, _score in entries} == set(documented)
+    assert dict(entries) == pytest.approx(documented)
+    assert [score for _pk, score in entries] == sorted((score for _pk, score in entries), reverse=True)
+    best_three = best_entries(models, ["atelier", "coopératif"], 3)
+    assert best_three == entries[:3]
+
+
+@on_postgresql
+def test_best_entries_keep_to_the_given_models(pages):
+    entries = best_entries([RecommendationPage], ["atelier"], 100)
+    assert {pk for pk, _score in entries} == {page.pk for page in pages[-3:]}
+
+
+def test_best_entries_say_none_outside_postgresql(db):
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL ranks the index table")
+    assert best_entries([RecommendationPage], ["atelier"], 10) is None
