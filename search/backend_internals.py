@@ -4,8 +4,11 @@ Everything else in ``search/`` uses the documented API: ``queryset.search(...)``
 ``annotate_score(...)`` (https://docs.wagtail.org/en/stable/topics/search/searching.html).
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import QuerySet
+from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
 
 
 def every_match(results, score_field):
@@ -62,10 +65,8 @@ def best_entries(models, words, limit):
     """
     if connection.vendor != "postgresql":
         return None
-    from django.contrib.contenttypes.models import ContentType
+    # The PostgreSQL backend's own module: imported only where that backend is the one in use.
     from modelsearch.backends.database.postgres.weights import get_sql_weights
-    from wagtail.search.backends import get_search_backend
-    from wagtail.search.models import IndexEntry
 
     content_types = [content_type.pk for content_type in ContentType.objects.get_for_models(*models).values()]
     sql = f"""
