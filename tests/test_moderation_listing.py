@@ -242,3 +242,13 @@ def test_the_editors_panel_costs_the_same_queries_for_one_page_or_many(group_a, 
     many, dashboard = queries_for(client, "/admin/")
     assert "Et 10 autres pages en cours de relecture" in dashboard
     assert one == many, f"{one} queries with one page in review, {many} with {DASHBOARD_ROWS + 10}"
+
+
+def test_the_dashboard_prints_no_site_counts(group_a, editor, as_user):
+    """Wagtail's summary (so many pages, images, documents) is work on every visit for numbers
+    nobody acts on: it is left out, the menus are still there."""
+    pending(group_a, editor, 1)
+    dashboard = as_user(editor).get("/admin/").content.decode()
+    assert "w-summary" not in dashboard
+    assert 'id="objects-in-workflow-section"' in dashboard
+    assert "/admin/pages/" in dashboard  # the Pages menu, in the sidebar's data
