@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Workflow
 
+from workinggroups.choices import MembershipRole
 from workinggroups.moderation import DASHBOARD_ROWS, PER_PAGE
 from workinggroups.workflow import WORKFLOW_NAME
 
-from .factories import MeetingReportPageFactory, RecommendationPageFactory, UserFactory
+from .factories import MeetingReportPageFactory, RecommendationPageFactory, UserFactory, add_membership
 from .workflow_helpers import draft_report_in_admin
 
 pytestmark = pytest.mark.usefixtures("shared_world")
@@ -58,6 +59,22 @@ def test_each_reviewer_sees_exactly_their_queue(group_a, group_b, editor, board_
     board = as_user(board_member).get("/admin/moderation/").content.decode()
     assert sorted(titles(board)) == ["Brouillon finances 000", "Brouillon finances 001"]
     assert "Les outils financiers" in board  # the group column
+
+
+def test_a_facilitator_of_two_groups_reviews_both_and_a_member_of_one_reviews_neither(
+    group_a, group_b, editor, as_user
+):
+    """The facilitator's step is matched on the groups' tree paths, one condition a group."""
+    pending(group_a, editor, 2)
+    pending(group_b, editor, 1)
+    both = group_a.facilitator
+    add_membership(group_b, both, MembershipRole.FACILITATOR, "staff")
+    add_membership(group_a, group_b.facilitator, MembershipRole.MEMBER, "user")
+    html = as_user(both).get("/admin/moderation/").content.decode()
+    expected = ["Brouillon ethique 000", "Brouillon ethique 001", "Brouillon finances 000"]
+    assert sorted(titles(html)) == expected
+    html = as_user(group_b.facilitator).get("/admin/moderation/").content.decode()
+    assert titles(html) == ["Brouillon finances 000"]
 
 
 def test_people_without_a_queue_see_nothing_and_no_menu(group_a, editor, member, as_user):
