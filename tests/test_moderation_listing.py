@@ -1,16 +1,18 @@
 """The moderation queue: a paginated listing, and dashboard panels that stay short and fast."""
 
 import re
+from html import unescape
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Workflow
 
+from workinggroups.choices import MembershipRole
 from workinggroups.moderation import DASHBOARD_ROWS, PER_PAGE
 from workinggroups.workflow import WORKFLOW_NAME
 
-from .factories import MeetingReportPageFactory, RecommendationPageFactory, UserFactory
+from .factories import MeetingReportPageFactory, RecommendationPageFactory, UserFactory, add_membership
 from .workflow_helpers import draft_report_in_admin
 
 pytestmark = pytest.mark.usefixtures("shared_world")
@@ -57,6 +59,22 @@ def test_each_reviewer_sees_exactly_their_queue(group_a, group_b, editor, board_
     board = as_user(board_member).get("/admin/moderation/").content.decode()
     assert sorted(titles(board)) == ["Brouillon finances 000", "Brouillon finances 001"]
     assert "Les outils financiers" in board  # the group column
+
+
+def test_a_facilitator_of_two_groups_reviews_both_and_a_member_of_one_reviews_neither(
+    group_a, group_b, editor, as_user
+):
+    """The facilitator's step is matched on the groups' tree paths, one condition a group."""
+    pending(group_a, editor, 2)
+    pending(group_b, editor, 1)
+    both = group_a.facilitator
+    add_membership(group_b, both, MembershipRole.FACILITATOR, "staff")
+    add_membership(group_a, group_b.facilitator, MembershipRole.MEMBER, "user")
+    html = as_user(both).get("/admin/moderation/").content.decode()
+    expected = ["Brouillon ethique 000", "Brouillon ethique 001", "Brouillon finances 000"]
+    assert sorted(titles(html)) == expected
+    html = as_user(group_b.facilitator).get("/admin/moderation/").content.decode()
+    assert titles(html) == ["Brouillon finances 000"]
 
 
 def test_people_without_a_queue_see_nothing_and_no_menu(group_a, editor, member, as_user):
@@ -153,3 +171,101 @@ def test_dashboard_rows_say_which_group_which_step_who_and_when(group_a, group_b
     mine = mine[mine.index('id="objects-in-workflow-section"') :]
     assert group_a.title in mine and group_b.title in mine
     assert "En attente : Relecture par l&#x27;animation du groupe" in mine
+
+
+def rows(html):
+    """The listing's rows, each as the text of its cells (tags dropped, spaces collapsed)."""
+    table = html[html.index('class="listing moderation-rows"') :]
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    cells = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+    return [[" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in row] for row in cells]
+
+
+def test_a_row_says_what_the_page_is_where_it_stands_and_links_to_each_action(group_a, editor, as_user):
+    """Each row: the page, its type, its group, the step, who submitted it, and its three actions
+    (the comparison only for a page already published)."""
+    (new,) = pending(group_a, editor, 1)
+    published = MeetingReportPageFactory(parent=group_a, title="Brouillon ethique 001", live=True)
+    published.title = "Brouillon ethique 001"
+    published.save_revision(user=editor)
+    Workflow.objects.get(name=WORKFLOW_NAME).start(published, editor)
+    html = as_user(group_a.facilitator).get("/admin/moderation/").content.decode()
+
+    first, second = rows(html)
+    assert first[:5] == [
+        "Brouillon ethique 000",
+        "Compte rendu de réunion",
+        group_a.title,
+        "Relecture par l'animation du groupe",
+        editor.get_full_name(),
+    ]
+    assert second[0] == "Brouillon ethique 001"
+    state = new.current_workflow_task_state
+    assert f'href="/admin/pages/{new.pk}/edit/"' in html
+    assert f'href="/admin/pages/workflow/preview/{new.pk}/{state.task_id}/"' in html
+    # Only the published page can be compared with its published version.
+    assert f"/admin/pages/{new.pk}/revisions/compare/" not in html
+    latest = published.get_latest_revision()
+    assert f'href="/admin/pages/{published.pk}/revisions/compare/live...{latest.pk}/"' in html
+
+
+def test_the_boards_listing_costs_the_same_queries_however_long_its_queue_and_however_many_groups(
+    group_a, group_b, editor, board_member, as_user
+):
+    """The board's queue spans the groups: the group filter and the group of each row are read for
+    the whole page at once (the full-size queue holds 500 pages from 200 groups)."""
+    client = as_user(board_member)
+    pending(group_a, editor, 2, at_board=True)
+    client.get("/admin/moderation/")
+    small, html = queries_for(client, "/admin/moderation/")
+    assert f'value="{group_a.pk}"' in html and f'value="{group_b.pk}"' not in html
+    pending(group_b, editor, PER_PAGE + 5, at_board=True)
+    large, html = queries_for(client, "/admin/moderation/")
+    assert f'value="{group_a.pk}"' in html and f'value="{group_b.pk}"' in html
+    second, page_2 = queries_for(client, "/admin/moderation/?p=2")
+    filtered, by_group = queries_for(client, f"/admin/moderation/?group={group_b.pk}&order=recent")
+    assert len(titles(html)) == PER_PAGE and len(titles(page_2)) == 7
+    assert titles(by_group)[0] == f"Brouillon finances {PER_PAGE + 4:03d}"
+    assert small == large == second, f"{small} queries with 2 pages waiting, {large} with {PER_PAGE + 7}"
+    assert filtered <= large + 1  # the filter's group is one more condition, not a query per row
+
+
+def test_the_boards_dashboard_costs_the_same_queries_for_one_row_or_a_full_panel(
+    group_b, editor, board_member, as_user
+):
+    """The board's rows ask each page for its permissions, which look at the page's current task:
+    given once, not fetched again per row (they were, one query a row, for the board's step)."""
+    client = as_user(board_member)
+    pending(group_b, editor, 1, at_board=True)
+    client.get("/admin/")
+    one, _ = queries_for(client, "/admin/")
+    pending(group_b, editor, DASHBOARD_ROWS + 1, start=1, at_board=True)
+    full, dashboard = queries_for(client, "/admin/")
+    panel = dashboard[dashboard.index('id="awaiting-review-section"') :]
+    assert len(titles(panel)) == DASHBOARD_ROWS
+    assert "Approuver" in panel and "Demander des modifications" in panel  # the board's own actions
+    assert group_b.title in panel
+    assert one == full, f"{one} queries with one row, {full} with {DASHBOARD_ROWS}"
+
+
+def test_the_editors_panel_costs_the_same_queries_for_one_page_or_many(group_a, editor, as_user):
+    client = as_user(editor)
+    pending(group_a, editor, 1)
+    client.get("/admin/")
+    one, _ = queries_for(client, "/admin/")
+    pending(group_a, editor, DASHBOARD_ROWS + 9, start=1)
+    many, dashboard = queries_for(client, "/admin/")
+    assert "Et 10 autres pages en cours de relecture" in dashboard
+    assert one == many, f"{one} queries with one page in review, {many} with {DASHBOARD_ROWS + 10}"
+
+
+def test_the_dashboard_prints_no_site_counts(group_a, editor, as_user):
+    """Wagtail's summary (so many pages, images, documents) is work on every visit for numbers
+    nobody acts on: it is left out, the menus are still there."""
+    pending(group_a, editor, 1)
+    dashboard = as_user(editor).get("/admin/").content.decode()
+    assert "w-summary" not in dashboard
+    assert 'id="objects-in-workflow-section"' in dashboard
+    assert "/admin/pages/" in dashboard  # the Pages menu, in the sidebar's data

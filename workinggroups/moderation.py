@@ -7,17 +7,23 @@ filtered by group and type, oldest first, and answers with the same number of qu
 whatever the length of the queue.
 """
 
+from typing import NamedTuple
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import CharField, IntegerField
-from django.db.models.functions import Cast
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q
+from django.db.models.functions import Cast, Left
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel
-from wagtail.models import Page, Revision, Task, TaskState
+from wagtail.models import Page, Revision, Task, TaskState, WorkflowState, get_default_page_content_type
 
+from languages.formats import human_date
 from privacy.ids import parse_id
 
 from .models import MeetingReportPage, RecommendationPage, WorkingGroupPage
@@ -63,6 +69,117 @@ def _pages_of(states):
     )
 
 
+class Group(NamedTuple):
+    """A working group as the listing shows it: in its group filter and in each row."""
+
+    pk: int
+    title: str
+    path: str
+
+
+class _WorkingGroups:
+    """Every working group (some 200 at full size), in one query: which group a page belongs to is
+    then read from its path, for a whole listing, without a query per row or a list of prefixes."""
+
+    def __init__(self):
+        rows = WorkingGroupPage.objects.values_list("pk", "title", "path").order_by()
+        self.by_path = {path: Group(pk, title, path) for pk, title, path in rows}
+        self.lengths = sorted({len(path) for path in self.by_path}, reverse=True)  # the nearest first
+
+    def of(self, path):
+        """The working group at or above the page of tree path ``path``, or None."""
+        for length in self.lengths:
+            if length <= len(path) and path[:length] in self.by_path:
+                return self.by_path[path[:length]]
+        return None
+
+    def with_pages_in(self, states):
+        """The groups that have a page in ``states``, by title: one query, as many rows as groups."""
+        prefixes = set()
+        for length in self.lengths:
+            queued = _pages_of(states).annotate(prefix=Left("path", length)).values_list("prefix", flat=True)
+            prefixes.update(queued.order_by().distinct())
+        return sorted((self.by_path[p] for p in prefixes if p in self.by_path), key=lambda g: (g.title, g.pk))
+
+
+#: What a row of the listing reads of a task state and what it joins: not the revision's content
+#: (the whole page as JSON). The status is read when a task state is loaded (workflow.py).
+ROW_FIELDS = (
+    "status",
+    "started_at",
+    "task_id",
+    "task__name",
+    "revision_id",
+    "revision__user__first_name",
+    "revision__user__last_name",
+    "revision__user__username",
+    "workflow_state__object_id",
+)
+
+
+def _url_pattern(name, *args):
+    """An admin URL as a ``str.format`` pattern, reversed once for a whole listing rather than three
+    times a row: each ``None`` in ``args`` stands for an integer (a page, task or revision id)."""
+    marks = [str(9_000_000_001 + n) for n in range(len(args))]
+    url = reverse(name, args=[mark if arg is None else arg for mark, arg in zip(marks, args, strict=True)])
+    url = url.replace("{", "{{").replace("}", "}}")
+    placeholders = [mark for mark, arg in zip(marks, args, strict=True) if arg is None]
+    for index, mark in enumerate(placeholders):
+        url = url.replace(mark, f"{{{index}}}")
+    return url
+
+
+def _rows(state_ids, ordering, groups):
+    """The listing's rows as plain values (text and links), so that the template only writes them.
+
+    ``state_ids`` is the page of the listing as a subquery: the joins are made for its rows only."""
+    states = list(
+        TaskState.objects.filter(pk__in=state_ids)
+        .select_related("task", "revision__user", "workflow_state")
+        .only(*ROW_FIELDS)
+        .order_by(*ordering)
+    )
+    pages = Page.objects.filter(pk__in=[int(state.workflow_state.object_id) for state in states])
+    pages = {
+        page["id"]: page
+        for page in pages.values("id", "title", "draft_title", "path", "content_type_id", "live")
+    }
+    edit_url = _url_pattern("wagtailadmin_pages:edit", None)
+    preview_url = _url_pattern("wagtailadmin_pages:workflow_preview", None, None)
+    compare_url = _url_pattern("wagtailadmin_pages:revisions_compare", None, "live", None)
+    steps = {}
+    kinds = {}
+    rows = []
+    for state in states:
+        page = pages.get(int(state.workflow_state.object_id))
+        if page is None:
+            continue
+        if page["content_type_id"] not in kinds:
+            model = ContentType.objects.get_for_id(page["content_type_id"]).model_class()
+            kinds[page["content_type_id"]] = capfirst(model._meta.verbose_name)
+        if state.task_id not in steps:
+            steps[state.task_id] = _(state.task.name)  # created in French by a migration
+        group = groups.of(page["path"])
+        pk = page["id"]
+        rows.append(
+            {
+                "title": page["draft_title"] or page["title"],
+                "kind": kinds[page["content_type_id"]],
+                "group": group.title if group else "",
+                "step": steps[state.task_id],
+                "submitted_by": get_user_display_name(state.revision.user) if state.revision_id else "",
+                "started_at": localtime(state.started_at).isoformat(),
+                "started_at_text": human_date(state.started_at, "DATETIME_FORMAT"),
+                "edit_url": edit_url.format(pk),
+                "preview_url": preview_url.format(pk, state.task_id),
+                "compare_url": compare_url.format(pk, state.revision_id)
+                if page["live"] and state.revision_id
+                else None,
+            }
+        )
+    return rows
+
+
 def moderation_index(request):
     everything = reviewable_states(request.user)
     states = everything
@@ -75,9 +192,8 @@ def moderation_index(request):
             )
         )
     # The group filter offers the groups that have something in the user's queue.
-    queued_paths = list(_pages_of(everything).values_list("path", flat=True))
-    groups = WorkingGroupPage.objects.filter(path__in=_prefixes(queued_paths))
-    groups = list(groups.only("id", "title").order_by("title"))
+    working_groups = _WorkingGroups()
+    groups = working_groups.with_pages_in(everything)
     group = None
     group_id = parse_id(request.GET.get("group"))
     if group_id is not None:
@@ -89,42 +205,9 @@ def moderation_index(request):
                 )
             )
     oldest_first = request.GET.get("order") != "recent"
-    states = states.select_related("task", "revision__user", "workflow_state").order_by(
-        "started_at" if oldest_first else "-started_at", "pk"
-    )
-    paginator = Paginator(states, PER_PAGE)
+    ordering = ("started_at" if oldest_first else "-started_at", "pk")
+    paginator = Paginator(states.order_by(*ordering).values_list("pk", flat=True), PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("p"))
-    rows = list(page_obj.object_list)
-
-    page_ids = [int(state.workflow_state.object_id) for state in rows]
-    pages = {
-        page.pk: page
-        for page in Page.objects.filter(pk__in=page_ids).only(
-            "id", "title", "draft_title", "path", "content_type_id", "live"
-        )
-    }
-    group_titles = _group_titles([page.path for page in pages.values()])
-    items = []
-    for state in rows:
-        page = pages.get(int(state.workflow_state.object_id))
-        if page is None:
-            continue
-        items.append(
-            {
-                "state": state,
-                "page": page,
-                "kind": ContentType.objects.get_for_id(page.content_type_id).model_class()._meta.verbose_name,
-                "group": group_titles.get(page.path, ""),
-                "submitted_by": state.revision.user if state.revision_id else None,
-                "edit_url": reverse("wagtailadmin_pages:edit", args=(page.pk,)),
-                "preview_url": reverse("wagtailadmin_pages:workflow_preview", args=(page.pk, state.task_id)),
-                "compare_url": (
-                    reverse("wagtailadmin_pages:revisions_compare", args=(page.pk, "live", state.revision_id))
-                    if page.live and state.revision_id
-                    else None
-                ),
-            }
-        )
     query = request.GET.copy()
     query.pop("p", None)
     return render(
@@ -132,18 +215,34 @@ def moderation_index(request):
         "workinggroups/admin/moderation_index.html",
         {
             "title": _("Pages à relire"),
-            "items": items,
+            "items": _rows(page_obj.object_list, ordering, working_groups),
             "page_obj": page_obj,
             "paginator": paginator,
             "elided_page_range": paginator.get_elided_page_range(page_obj.number),
             "kinds": [(key, label) for key, (_model, label) in KINDS.items()],
             "kind": kind,
-            "groups": groups,
-            "group": group,
+            # (id, title, selected) a group: 200 options for the board at full size, each cheaper to
+            # write with its answer given than with a comparison in the template.
+            "group_options": [(g.pk, g.title, g == group) for g in groups],
             "oldest_first": oldest_first,
             "query_string": query.urlencode(),
         },
     )
+
+
+def _give_specific_tasks(pages, tasks):
+    """Hand each page's prefetched current task state the specific task from ``tasks``.
+
+    A page's permissions ask for ``page.current_workflow_task``, that is
+    ``task_state.task.specific``: one query a row otherwise (the board's step is a Wagtail group
+    approval task). The prefetched states are in an attribute Wagtail names in
+    ``prefetch_workflow_states``; if it changes, the dashboard's flat query count
+    (tests/test_moderation_listing.py) says so."""
+    for page in pages:
+        for workflow_state in getattr(page, "_current_workflow_states", ()):
+            task_state = workflow_state.current_task_state
+            if task_state is not None and task_state.task_id in tasks:
+                task_state.task = tasks[task_state.task_id]
 
 
 class LatestToModeratePanel(WorkflowObjectsToModeratePanel):
@@ -162,22 +261,28 @@ class LatestToModeratePanel(WorkflowObjectsToModeratePanel):
         context["total"] = mine.count()
         if not context["total"]:
             return context
+        # The latest few picked from the task states alone, then joined: joining every state in the
+        # queue (500 at the board at full size) to sort them cost more than the rest of the panel.
         latest = list(
-            mine.select_related("revision__user", "workflow_state__workflow", "workflow_state__requested_by")
-            .order_by("-started_at")
-            .annotate(previous_revision_id=Revision.objects.previous_revision_id_subquery())[:DASHBOARD_ROWS]
+            TaskState.objects.filter(pk__in=mine.order_by("-started_at", "-pk").values("pk")[:DASHBOARD_ROWS])
+            .select_related(
+                "task", "revision__user", "workflow_state__workflow", "workflow_state__requested_by"
+            )
+            .defer("revision__content")
+            .order_by("-started_at", "-pk")
+            .annotate(previous_revision_id=Revision.objects.previous_revision_id_subquery())
         )
+        tasks = {task.pk: task for task in Task.objects.filter(pk__in={s.task_id for s in latest}).specific()}
         # The pages with their current workflow state prefetched: the template asks each page for
         # its permissions, which look at its workflow state several times.
         pages = (
             Page.objects.filter(pk__in=[int(state.workflow_state.object_id) for state in latest])
-            .select_related("latest_revision")
-            .specific()
+            .specific(defer=True)
             .prefetch_workflow_states()
         )
         pages = {page.pk: page for page in pages}
+        _give_specific_tasks(pages.values(), tasks)
         groups = _group_titles([page.path for page in pages.values()])
-        tasks = {task.pk: task for task in Task.objects.filter(pk__in={s.task_id for s in latest}).specific()}
         for state in latest:
             obj = pages.get(int(state.workflow_state.object_id))
             if not obj:
@@ -210,12 +315,35 @@ class LatestInWorkflowPanel(UserObjectsInWorkflowModerationPanel):
     template_name = "workinggroups/admin/in_workflow_panel.html"
 
     def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        states = context["workflow_states"]
-        context["total"] = len(states)
-        context["workflow_states"] = shown = states[:DASHBOARD_ROWS]
-        context["more"] = max(0, context["total"] - DASHBOARD_ROWS)
-        groups = _group_titles([state.content_object.path for state in shown])
+        request = parent_context["request"]
+        # Wagtail's query (wagtail/admin/views/home.py), counted and cut in SQL: Wagtail loads every
+        # state with its page and the page's latest revision, content included, to show five.
+        owned = Exists(
+            Page.objects.filter(
+                owner=request.user, id=Cast(OuterRef("object_id"), output_field=IntegerField())
+            )
+        )
+        states = (
+            WorkflowState.objects.active()
+            .filter(
+                (Q(base_content_type_id=get_default_page_content_type().id) & owned)
+                | Q(requested_by=request.user)
+            )
+            .select_related("current_task_state__task")
+            .order_by("-current_task_state__started_at", "-pk")
+        )
+        total = states.count()
+        shown = list(states[:DASHBOARD_ROWS]) if total else []
+        pages = Page.objects.filter(pk__in=[int(state.object_id) for state in shown]).specific(defer=True)
+        pages = {str(page.pk): page for page in pages}
+        shown = [state for state in shown if state.object_id in pages]
+        groups = _group_titles([page.path for page in pages.values()])
         for state in shown:
+            state.content_object = pages[state.object_id]
             state.group_title = groups.get(state.content_object.path, "")
-        return context
+        return {
+            "request": request,
+            "workflow_states": shown,
+            "total": total,
+            "more": max(0, total - DASHBOARD_ROWS),
+        }

@@ -1,15 +1,13 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField
+from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogContext, get_active_log_context, log
 from wagtail.models import Page, Task, TaskState
-
-from privacy.rules import under_any
 
 from ..choices import MembershipRole
 from .groups import WorkingGroupMembership
@@ -160,6 +158,12 @@ class FacilitatorApprovalTask(Task):
         paths = self._facilitated_paths(user)
         if not paths:
             return TaskState.objects.none()
-        page_ids = Page.objects.filter(under_any("path", paths))
+        # One LIKE a group (a facilitator has one or two), each answered by the path's index: a
+        # single LEFT(path, n) IN (…) for all (privacy.rules.under_any, made for hundreds of paths)
+        # read the whole tree, some 8 ms at full size in every query of the queue.
+        under = Q()
+        for path in paths:
+            under |= Q(path__startswith=path)
+        page_ids = Page.objects.filter(under)
         page_ids = page_ids.values_list(Cast("id", output_field=CharField()))
         return states.filter(workflow_state__object_id__in=page_ids)
