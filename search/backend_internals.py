@@ -69,16 +69,18 @@ def best_entries(models, words, limit):
     from modelsearch.backends.database.postgres.weights import get_sql_weights
 
     content_types = [content_type.pk for content_type in ContentType.objects.get_for_models(*models).values()]
-    sql = f"""
-        SELECT e.object_id::integer, ts_rank(%s::float4[], e.title, q.query) * e.title_norm
-               + ts_rank(%s::float4[], e.body, q.query) AS score
-        FROM {IndexEntry._meta.db_table} e, plainto_tsquery(%s::regconfig, %s) AS q(query)
-        WHERE e.content_type_id = ANY(%s) AND (e.title || e.body) @@ q.query
-        ORDER BY score DESC, 1 DESC
-        LIMIT %s
-    """  # noqa: S608 - the table name is the model's, every value a parameter
     weights = get_sql_weights()
     config = get_search_backend().config or "simple"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [weights, weights, config, " ".join(words), content_types, limit])
+        cursor.execute(
+            f"""
+            SELECT e.object_id::integer, ts_rank(%s::float4[], e.title, q.query) * e.title_norm
+                   + ts_rank(%s::float4[], e.body, q.query) AS score
+            FROM {IndexEntry._meta.db_table} e, plainto_tsquery(%s::regconfig, %s) AS q(query)
+            WHERE e.content_type_id = ANY(%s) AND (e.title || e.body) @@ q.query
+            ORDER BY score DESC, 1 DESC
+            LIMIT %s
+            """,  # noqa: S608 - the table name is the model's, every value a parameter
+            [weights, weights, config, " ".join(words), content_types, limit],
+        )
         return cursor.fetchall()

@@ -37,7 +37,6 @@ CHANGES_WHAT_MEMBERS_SEE = (
     "wagtailcore.groupapprovaltask",
     "wagtailcore.apitoken",
     "wagtailcore.uploadedfile",
-    "wagtailforms.formsubmission",
     "wagtailadmin.admin",
     "contenttypes.contenttype",
     "axes.accessattemptexpiration",

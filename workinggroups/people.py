@@ -13,7 +13,14 @@ def is_board(user):
     """A member of the board (or a superuser): records the board's decisions, lifts restrictions."""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or user.groups.filter(name=settings.BOARD_GROUP_NAME).exists()
+    if user.is_superuser:
+        return True
+    # Kept on the user object for the request, as its groups are (privacy.rules.user_group_ids): every
+    # admin page asks it several times (its menus, the documents' and decisions' rules).
+    cached = getattr(user, "_intranet_is_board", None)
+    if cached is None:
+        cached = user._intranet_is_board = user.groups.filter(name=settings.BOARD_GROUP_NAME).exists()
+    return cached
 
 
 def facilitates(user, group_id):

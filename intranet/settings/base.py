@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "documents",
     "search",
     "wagtail_modeladmin",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
