@@ -36,11 +36,10 @@ class HomePage(SearchResultText, Page):
             visible_pages(request, MeetingReportPage.objects.descendant_of(self)).order_by("-date", "-pk")[:6]
         )
         recommendations = visible_pages(request, RecommendationPage.objects.descendant_of(self))
-        context["recommendation_count"] = recommendations.count()
         # Per programme, the three facts counted apart, each count linking to the programme's tracker
-        # filtered on it.
+        # filtered on it; and the recommendations in all, from the same rows.
         programmes = list(context["programmes"])
-        by_programme = fact_counts_by_programme(recommendations, programmes)
+        by_programme, context["recommendation_count"] = fact_counts_by_programme(recommendations, programmes)
         context["fact_counts"] = [
             (
                 programme,

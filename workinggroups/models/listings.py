@@ -116,18 +116,26 @@ def fact_counts(scope, groups=()):
 
 def fact_counts_by_programme(scope, programmes):
     """``{programme pk: {fact: [(value, label, count)]}}`` for the live recommendations under ``scope``,
-    in two queries whatever the number of programmes (the home page counts them all)."""
+    in two queries whatever the number of programmes (the home page counts them all), and how many
+    recommendations that is in all (each has its decision from its first publication: one a row)."""
     parent = {programme.path: programme.pk for programme in programmes}
     steplen = Page.steplen
     counts = defaultdict(int)
-    groups = WorkingGroupPage.objects.filter(depth__in={programme.depth + 1 for programme in programmes})
+    total = 0
+    # Read from the page table alone (its depth index): joined to the groups' table, the planner walked
+    # every page by id.
+    groups = Page.objects.type(WorkingGroupPage).filter(
+        depth__in={programme.depth + 1 for programme in programmes}
+    )
     programme_of = {pk: parent.get(path[:-steplen]) for pk, path in groups.values_list("pk", "path")}
     for group_id, fact, value, count in _fact_rows(scope):
         counts[programme_of.get(group_id), fact, value] += count
-    return {
+        total += count if fact == Fact.POSITION else 0
+    by_programme = {
         programme.pk: _fact_table(lambda fact, value, pk=programme.pk: counts[pk, fact, value])
         for programme in programmes
     }
+    return by_programme, total
 
 
 def _fact_rows(scope):
