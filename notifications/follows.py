@@ -4,10 +4,14 @@ group, the board follows the programme. Their own choice always wins, in both di
 default can be undone and stays undone. Following a page means hearing about what happens below it.
 """
 
+from functools import cache
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -68,23 +72,38 @@ def is_following(user, page):
 def following(user, paths):
     """For each followable page among ``paths`` (``{page id: tree path}``): ``(following, via)``, whether
     the person follows it (their choice, else the default: follows.py), and if not, the title of the
-    closest page above it they follow (they hear of it through that one). One query."""
-    User = get_user_model()
-    choice = Follow.objects.filter(user_id=user.pk, page_id=OuterRef("pk")).values("following")[:1]
-    member = WorkingGroupMembership.objects.filter(user_id=user.pk, page_id=OuterRef("pk"))
-    board = User.groups.through.objects.filter(user_id=user.pk, group__name=settings.BOARD_GROUP_NAME)
-    programme = ContentType.objects.get_for_model(ProgrammePage)
+    closest page above it they follow (they hear of it through that one). One query.
+
+    Written in SQL: it runs on every cached page that has a follow button, where building the same
+    query with the ORM (a subquery and two existence tests on Wagtail's page queryset) cost more than
+    the rest of the cached page's answer."""
     steps = Page.steplen
-    chain = {path[:end] for path in paths.values() for end in range(steps, len(path) + 1, steps)}
-    rows = (
-        Page.objects.filter(path__in=chain)
-        .type(*FOLLOWABLE)
-        .annotate(choice=Subquery(choice), member=Exists(member), board=Exists(board))
-        .values_list("path", "title", "choice", "member", "board", "content_type_id")
-    )
+    chain = sorted({path[:end] for path in paths.values() for end in range(steps, len(path) + 1, steps)})
+    if not chain:
+        return {}
+    page, follow = Page._meta.db_table, Follow._meta.db_table
+    membership = WorkingGroupMembership._meta.db_table
+    link, group = get_user_model().groups.through._meta.db_table, Group._meta.db_table
+    types = _followable_type_ids()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT p.path, p.title, p.content_type_id,
+                (SELECT f.following FROM {follow} f WHERE f.user_id = %s AND f.page_id = p.id),
+                EXISTS(SELECT 1 FROM {membership} m WHERE m.user_id = %s AND m.page_id = p.id),
+                EXISTS(SELECT 1 FROM {link} ug JOIN {group} g ON g.id = ug.group_id
+                       WHERE ug.user_id = %s AND g.name = %s)
+            FROM {page} p
+            WHERE p.path IN ({", ".join(["%s"] * len(chain))})
+              AND p.content_type_id IN ({", ".join(["%s"] * len(types))})
+            """,  # noqa: S608 - table names from the models, every value a parameter
+            [user.pk, user.pk, user.pk, settings.BOARD_GROUP_NAME, *chain, *types],
+        )
+        rows = cursor.fetchall()
+    programme = _followable_type_ids()[0]
     followed = {
-        path: (title, choice if choice is not None else (member or (board and content_type == programme.pk)))
-        for path, title, choice, member, board, content_type in rows
+        path: (title, choice if choice is not None else bool(member or (board and content_type == programme)))
+        for path, title, content_type, choice, member, board in rows
     }
     state = {}
     for pk, path in paths.items():
@@ -94,8 +113,15 @@ def following(user, paths):
         if not followed[path][1]:
             above = (path[:end] for end in range(len(path) - steps, 0, -steps))
             via = next((followed[p][0] for p in above if p in followed and followed[p][1]), None)
-        state[pk] = (followed[path][1], via)
+        state[pk] = (bool(followed[path][1]), via)
     return state
+
+
+@cache
+def _followable_type_ids():
+    """The content types of FOLLOWABLE, the programme's first (content types never change id)."""
+    by_model = ContentType.objects.get_for_models(*FOLLOWABLE)
+    return tuple(by_model[model].pk for model in FOLLOWABLE)
 
 
 def set_following(user, page, following):
