@@ -49,6 +49,14 @@ def publish_report(group, title):
     return report
 
 
+def recommendation_citing(group, number, report):
+    """A recommendation published in ``group`` that names ``report`` (of another group) as its source."""
+    recommendation = publish_recommendation(group, number, f"Une charte n° {number}").recommendation
+    recommendation.sources.add(RecommendationSource(report=report))
+    recommendation.save_revision().publish()
+    return recommendation
+
+
 @pytest.fixture
 def pages(group_a, group_b):
     return {
@@ -111,10 +119,7 @@ def test_a_restriction_added_in_one_group_renders_every_page_again(pages, group_
 def test_a_report_renamed_in_one_group_renders_the_recommendation_of_another_that_names_it(
     pages, group_a, group_b, member, as_user
 ):
-    decision = publish_recommendation(group_b, 4, "Une charte commune")
-    recommendation = decision.recommendation
-    recommendation.sources.add(RecommendationSource(report=pages["report a"]))
-    recommendation.save_revision().publish()
+    recommendation = recommendation_citing(group_b, 4, pages["report a"])
     client = as_user(member)
     warm(client, recommendation.url, group_b.url)
     assert "Réunion d&#x27;octobre" in state(client, recommendation.url)[1]
@@ -195,10 +200,7 @@ def test_a_report_unpublished_as_a_plain_page_renders_the_recommendation_that_na
     pages, group_a, group_b, member, as_user
 ):
     """A bulk action saves a plain ``Page``: it is still a report, named on another group's page."""
-    decision = publish_recommendation(group_b, 5, "Une autre charte")
-    recommendation = decision.recommendation
-    recommendation.sources.add(RecommendationSource(report=pages["report a"]))
-    recommendation.save_revision().publish()
+    recommendation = recommendation_citing(group_b, 5, pages["report a"])
     client = as_user(member)
     warm(client, recommendation.url)
     Page.objects.get(pk=pages["report a"].pk).unpublish()
