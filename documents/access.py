@@ -46,7 +46,7 @@ class Access:
     (document id, group id, created at): the pages show them, so the page cache keys on them.
 
     What it reads can be kept (``state()``) and read back (``from_state()``) for as long as nothing
-    it depends on changes (sitewide/page_cache.py keeps it per content generation): a grant's expiry
+    it depends on changes (sitewide/page_cache.py keeps it per shared generation): a grant's expiry
     is compared with the time when it is read back, not when it was kept.
     """
 
@@ -102,7 +102,7 @@ class Access:
 
     def state(self):
         """The person's own part of what was read, as plain JSON values (sitewide/page_cache.py keeps it
-        per content generation); the closed collections are the same for everyone in the same groups."""
+        per shared generation); the closed collections are the same for everyone in the same groups."""
         return self._state
 
     @classmethod
