@@ -8,11 +8,14 @@ Nothing here ever downloads a browser.
 
 import os
 import re
+import sqlite3
+from contextlib import closing
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 
 from meetings.models import Meeting
@@ -64,11 +67,90 @@ def browser_context_args(browser_context_args):
     }
 
 
+class DemoSnapshot:
+    """The test database with the demo loaded, kept once per session and put back before each test.
+
+    Loading the demo builds some 200 pages with their revisions and workflow states: about 11 s, which
+    every browser test paid again after the previous one had emptied the database. The first test loads
+    it; the database is then copied (PostgreSQL: a template database; SQLite in memory: its backup API),
+    and each later test starts from that copy, as if it had loaded the demo itself, in well under a
+    second. The caches are emptied before every test (``fresh_cache``), so no page kept from an earlier
+    test can be served against the restored generations."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.taken = False
+        self.memory = None  # SQLite: the in-memory copy
+        settings = connection.settings_dict
+        self.name = settings["NAME"]
+        self.template = f"{self.name}_demo"
+
+    def _postgres(self):
+        # psycopg2 directly: a database cannot be copied or replaced from a connection to itself.
+        import psycopg2  # only on PostgreSQL runs
+
+        settings = self.connection.settings_dict
+        admin = psycopg2.connect(
+            dbname="postgres",
+            user=settings["USER"] or None,
+            password=settings["PASSWORD"] or None,
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+        )
+        admin.autocommit = True
+        return admin
+
+    def _sql(self, *statements):
+        connections.close_all()
+        with closing(self._postgres()) as admin, admin.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def load(self):
+        if self.taken:
+            self._put_back()
+            return
+        call_command("load_demo", "--force", stdout=StringIO())
+        if self.connection.vendor == "postgresql":
+            self._sql(
+                f'DROP DATABASE IF EXISTS "{self.template}"',
+                f'CREATE DATABASE "{self.template}" TEMPLATE "{self.name}"',
+            )
+        else:
+            self.connection.ensure_connection()
+            self.memory = sqlite3.connect(":memory:", check_same_thread=False)
+            self.connection.connection.backup(self.memory)
+        self.taken = True
+
+    def _put_back(self):
+        if self.connection.vendor == "postgresql":
+            self._sql(
+                f'DROP DATABASE "{self.name}" WITH (FORCE)',
+                f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"',
+            )
+        else:
+            self.connection.ensure_connection()
+            self.memory.backup(self.connection.connection)
+
+    def drop(self):
+        if self.taken and self.connection.vendor == "postgresql":
+            self._sql(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        if self.memory is not None:
+            self.memory.close()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup):
+    snapshot = DemoSnapshot(connections["default"])
+    yield snapshot
+    snapshot.drop()
+
+
 @pytest.fixture
-def site(live_server, settings):
+def site(live_server, settings, demo_snapshot):
     """The intranet with its demo content, served on 127.0.0.1."""
     settings.DEBUG = False
-    call_command("load_demo", "--force", stdout=StringIO())
+    demo_snapshot.load()
     return live_server.url
 
 
