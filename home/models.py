@@ -9,6 +9,8 @@ from workinggroups.models import MeetingReportPage, ProgrammePage, Recommendatio
 from workinggroups.models.listings import FACT_PARAMETERS, attach_working_groups, fact_counts_by_programme
 from workinggroups.search_text import SearchResultText
 
+from .routing import route_by_url_path
+
 
 class HomePage(SearchResultText, Page):
     """Root of the intranet: the programmes, the latest reports, the recommendations at a glance."""
@@ -26,6 +28,13 @@ class HomePage(SearchResultText, Page):
     class Meta:
         verbose_name = _("page d'accueil")
         verbose_name_plural = _("pages d'accueil")
+
+    def route(self, request, path_components):
+        """The page below, found by its URL path in two queries rather than two a level
+        (home/routing.py)."""
+        if not path_components:
+            return super().route(request, path_components)
+        return route_by_url_path(self, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
