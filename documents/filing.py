@@ -28,6 +28,7 @@ from wagtail.models import Collection, CollectionViewRestriction, Revision
 
 from workinggroups.models import MeetingReportPage, WorkingGroupPage
 from workinggroups.people import is_board
+from workinggroups.tree import at_paths
 
 from .choices import DocumentKind
 
@@ -172,9 +173,7 @@ def reports_linking(document, drafts=False):
     parents = {path[: -WorkingGroupPage.steplen] for path in paths}
     groups = {
         path: (pk, title)
-        for path, pk, title in WorkingGroupPage.objects.filter(path__in=parents).values_list(
-            "path", "pk", "title"
-        )
+        for path, pk, title in at_paths(WorkingGroupPage, parents).values_list("path", "pk", "title")
     }
     links = dict(
         MinutesCollection.objects.filter(

@@ -36,6 +36,7 @@ from workinggroups.models import (
     WorkingGroupPage,
 )
 from workinggroups.models.listings import attach_working_groups
+from workinggroups.tree import at_paths
 
 from .backend_internals import best_entries, every_match
 
@@ -401,7 +402,7 @@ class IntranetSearch:
         top = {path for path, _count in counts.most_common(GROUP_FACETS)}
         if self.group is not None and self.group.path in counts:
             top.add(self.group.path)
-        groups = visible_pages(self.request, WorkingGroupPage.objects.filter(path__in=top))
+        groups = visible_pages(self.request, at_paths(WorkingGroupPage, top))
         facets = [Facet(str(g.pk), g.title, counts[g.path], g == self.group) for g in groups]
         return sorted(facets, key=lambda facet: (-facet.count, facet.label))
 

@@ -27,6 +27,7 @@ from languages.formats import human_date
 from privacy.ids import parse_id
 
 from .models import MeetingReportPage, RecommendationPage, WorkingGroupPage
+from .tree import at_paths
 
 PER_PAGE = 50
 DASHBOARD_ROWS = 5
@@ -52,7 +53,7 @@ def _prefixes(paths):
 def _group_titles(paths):
     """{page path: title of its working group} for the given page paths, in one query."""
     prefixes = _prefixes(paths)
-    groups = dict(WorkingGroupPage.objects.filter(path__in=prefixes).values_list("path", "title").order_by())
+    groups = dict(at_paths(WorkingGroupPage, prefixes).values_list("path", "title").order_by())
     found = {}
     for path in paths:
         for length in range(len(path), 0, -Page.steplen):

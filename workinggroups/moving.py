@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, WorkflowState
 
 from .models import MeetingReportPage, WorkingGroupPage
+from .tree import at_paths
 
 
 def group_of(page):
     """The working group at or above ``page`` (a WorkingGroupPage), or None."""
     paths = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
-    return WorkingGroupPage.objects.filter(path__in=paths).order_by("-depth").first()
+    return at_paths(WorkingGroupPage, paths).order_by("-depth").first()
 
 
 def move_problem(page, destination):
