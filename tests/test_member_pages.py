@@ -203,3 +203,20 @@ def test_a_message_and_a_filtered_count_take_the_focus_to_be_read(group_a, progr
     assert re.search(r'<p class="result-count" role="status" tabindex="-1" autofocus>', filtered)
     unfiltered = client.get(tracker).content.decode()
     assert "autofocus" not in re.search(r'<p class="result-count"[^>]*>', unfiltered).group()
+
+
+def test_a_groups_reports_table_links_each_report_it_may_open_oldest_first(tree, group_a, member, as_user):
+    # The table is built from plain rows (workinggroups/models/groups.py, report_rows): each link must be
+    # the report's own URL as Wagtail gives it, with its date and kind, and nothing unpublished.
+    import datetime  # only this test builds dates
+
+    day = tree["report"].date - datetime.timedelta(days=30)
+    older = MeetingReportPageFactory(parent=group_a, title="Visite d'une coopérative", kind="visit", date=day)
+    MeetingReportPageFactory(parent=group_a, title="Brouillon non publié", live=False)
+    html = as_user(member).get(group_a.url).content.decode()
+    table = html.split('id="meetings-title"', 1)[1].split("</table>", 1)[0]
+    links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', table)
+    expected = [(older.url, "Visite d&#x27;une coopérative"), (tree["report"].url, "Réunion de lancement")]
+    assert links == expected
+    assert f'<time datetime="{day:%Y-%m-%d}">' in table and "visite de structure" in table
+    assert "Brouillon" not in table

@@ -1,3 +1,6 @@
+import datetime
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,7 +14,7 @@ from wagtail.search import index
 
 from privacy.rules import visible_pages
 
-from ..choices import RICH_TEXT_FEATURES, MembershipRole, StakeholderProfile
+from ..choices import RICH_TEXT_FEATURES, MeetingKind, MembershipRole, StakeholderProfile
 from ..forms import WorkingGroupPageForm
 from ..people import summarise_memberships
 from ..search_text import SearchResultText
@@ -132,12 +135,38 @@ class WorkingGroupMembership(Orderable):
         return f"{self.user} ({self.get_role_display()}, {self.page})"
 
 
+class ReportRow(NamedTuple):
+    """A line of a group's reports table: what it shows, read as plain values."""
+
+    title: str
+    url: str
+    date: datetime.date
+    kind: str
+    first_published_at: datetime.datetime | None
+
+
+def report_rows(request, group):
+    """The group's published reports that the reader may open, oldest first, as ``ReportRow``: a
+    group holds a hundred of them at full size, and as page objects they cost more to build and to
+    render (Wagtail's URL of each, a page model each) than the rest of the page. A report's URL is its
+    group's followed by its slug, as Wagtail builds it for a child page."""
+    base = group.get_url(request)
+    kinds = dict(MeetingKind.choices)
+    rows = (
+        visible_pages(request, MeetingReportPage.objects.child_of(group))
+        .order_by("date", "pk")
+        .values_list("title", "slug", "date", "kind", "first_published_at")
+    )
+    return [
+        ReportRow(title, f"{base}{slug}/", date, kinds.get(kind, kind), published)
+        for title, slug, date, kind, published in rows
+    ]
+
+
 def group_page_context(request, group):
     """Everything the working-group page shows, in a fixed number of queries."""
     context = summarise_memberships(group.memberships.all().select_related("user"))
-    context["meetings"] = list(
-        visible_pages(request, MeetingReportPage.objects.child_of(group)).order_by("date", "pk")
-    )
+    context["meetings"] = report_rows(request, group)
     context["recommendations"] = show_merges(
         request,
         list(
