@@ -187,6 +187,7 @@ OPERATOR_CALLS = {
     "critical",
     "execute",
     "RawSQL",
+    "raw",
     "ImproperlyConfigured",
     "CommandError",
     "write",
