@@ -41,17 +41,23 @@ def _child_counts(request, model, groups):
     """Live children of ``model`` under each group, keyed by the group's tree path, in one query."""
     if not groups:
         return {}
-    under_a_group = reduce(or_, (Q(path__startswith=group.path, depth=group.depth + 1) for group in groups))
-    # Counted by the database, a row per group (a programme's groups have some 1,250 children).
+    # The groups' parents' grandchildren (a programme's: one prefix for all its groups, which the page
+    # table's (depth, path) index finds), counted by the database a row per group; a group not asked
+    # for is left out by its key. A programme's groups have some 1,250 children.
+    parents = {(group.path[: -Page.steplen], group.depth + 1) for group in groups}
+    under_a_group = reduce(or_, (Q(path__startswith=path, depth=depth) for path, depth in parents))
     rows = (
-        visible_pages(request, model.objects.filter(under_a_group))
+        # From the page table alone, by content type: joined to the model's own table (21,000 reports),
+        # the count read that whole table (13 ms, against 2 ms).
+        visible_pages(request, Page.objects.type(model).filter(under_a_group))
         .annotate(parent=Left("path", Length("path") - Page.steplen))
         .order_by()
         .values("parent")
         .annotate(count=Count("pk"))
         .values_list("parent", "count")
     )
-    return defaultdict(int, rows)
+    wanted = {group.path for group in groups}
+    return defaultdict(int, ((parent, count) for parent, count in rows if parent in wanted))
 
 
 def _tags_in_use(through_model, scope):
