@@ -367,7 +367,7 @@ def test_a_fetch_costs_the_same_queries_with_few_entries_and_many(
     assert len(read(fetch(urls[0]))) == 22
     assert many == few
     for url in urls:
-        # The entries' groups are two of them: their ids by tree path, then the groups (workinggroups/tree.py).
+        # The entries' groups take two: their ids by tree path, then the groups (workinggroups/tree.py).
         with django_assert_max_num_queries(9):
             fetch(url)
 
