@@ -146,7 +146,8 @@ class ProgrammePage(SearchResultText, RoutablePageMixin, Page):
     @path("")
     def index_route(self, request, *args, **kwargs):
         groups = groups_with_people(request, self.working_groups(request))
-        recommendations = visible_pages(request, RecommendationPage.objects.descendant_of(self))
+        # Counted only: from the page table by content type, as on the home page.
+        recommendations = visible_pages(request, Page.objects.type(RecommendationPage).descendant_of(self))
         tracker_url = self.get_url(request) + self.reverse_subpage("tracker")
         return self.render(
             request,
