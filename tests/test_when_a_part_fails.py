@@ -153,6 +153,8 @@ def test_after_redis_was_cut_off_no_page_is_served_stale(site, board_member, red
     member = logged_in(server.port, site.people[0])
     member.get(site.url)
     assert member.get(site.url)[1]["X-Page-Cache"] == "hit"
+    leaving = logged_in(server.port, site.people[1])
+    assert leaving.get(site.url)[0] == 200
 
     redis.pause()  # a partition: Redis keeps every copy, nobody can reach it
     try:
@@ -160,6 +162,10 @@ def test_after_redis_was_cut_off_no_page_is_served_stale(site, board_member, red
         assert approve(logged_in(server.port, board_member), site.pending_report) == 302
         assert time.monotonic() - started < 10  # timeouts, then the breaker: not a hang
         assert health(server.port)[1]["cache"] == "unavailable"
+        # A logout during the partition: its session must stay closed once Redis answers again (sessions
+        # live in the database only; a copy kept in Redis could not be deleted now and would come back).
+        stolen = RawClient(server.port, cookies=leaving.cookies)
+        assert leaving.post("/logout/", {})[0] == 302
     finally:
         redis.resume()
 
@@ -168,6 +174,9 @@ def test_after_redis_was_cut_off_no_page_is_served_stale(site, board_member, red
     # The copy stored before the outage is still in Redis, under a generation that has passed.
     assert status == 200 and headers["X-Page-Cache"] == "miss"
     assert "Compte rendu de décembre" in body.decode()
+    time.sleep(6)  # past the circuit breaker's pause (resilience/cache.py): Redis is read again
+    status, headers, _body = stolen.get(site.url)
+    assert status == 302 and headers["Location"].startswith("/login/")
 
 
 def test_a_database_restart_under_load_costs_seconds_of_503_and_nothing_else(site, static_root, tmp_path):

@@ -330,12 +330,6 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 60 * 60 * 12
-# Sessions are kept in the database and read through the cache: a page served from the page cache
-# reads no session row. Written to both; when Redis is down, the fail-open cache misses and the row is
-# read (resilience/cache.py), so a cache outage logs nobody out. Nothing revokes sessions by deleting
-# their rows (that would leave the cached copy alive): logging out and password changes go through
-# the session itself, which clears both.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("Intranet des sociétaires")
