@@ -45,7 +45,7 @@ class HomePage(SearchResultText, Page):
             visible_pages(request, MeetingReportPage.objects.descendant_of(self)).order_by("-date", "-pk")[:6]
         )
         # Counted only: from the page table by content type (its index), not joined to the
-        # recommendations' table, which the planner read whole with every page (21 to 9 ms).
+        # recommendations' table, which the planner read whole with every page (17 to 7 ms).
         recommendations = visible_pages(request, Page.objects.type(RecommendationPage).descendant_of(self))
         # Per programme, the three facts counted apart, each count linking to the programme's tracker
         # filtered on it; and the recommendations in all, from the same rows.

@@ -1,8 +1,8 @@
 """A page found by its URL path in one query, instead of one level at a time.
 
 Wagtail routes a request from the site's root page down, one level a step: each step fetches the
-child by its slug, then its specific row, so a meeting report four levels below the home page costs
-eight queries before its view runs. Every page already stores its full URL path (``url_path``, kept
+child by its slug, then its specific row, so a meeting report three levels below the home page
+costs six queries before its view runs. Every page already stores its full URL path (``url_path``, kept
 by Wagtail on save and move), so the pages on the way are fetched at once, by the paths the request's
 prefixes would have, and only the page that answers is made specific.
 

@@ -118,7 +118,7 @@ def test_a_list_wins_over_a_group_that_took_its_slug_before_the_rule_as_in_wagta
     assert below[1] == report.pk and below == walk(home, [programme.slug, "comptes-rendus", "reunion"])
 
 
-def test_a_report_four_levels_down_is_routed_in_two_queries(home, programme, group_a, tree):
+def test_a_report_three_levels_below_the_home_page_is_routed_in_two_queries(home, programme, group_a, tree):
     report = tree["report"]
     components = [programme.slug, group_a.slug, report.slug]
     with CaptureQueriesContext(connection) as ours:
