@@ -1,5 +1,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from languages.formats import human_date
@@ -91,3 +93,63 @@ def report_table_rows(rows, date_label, kind_label, report_label, lang=""):
             for row in rows
         ),
     )
+
+
+@register.simple_tag
+def decision_facts(decision, facts=""):
+    """The three facts members ask about a recommendation, kept apart: where the board stands, what
+    the general assembly decided, and what became of it since. ``decision`` is a BoardDecision (or
+    nothing); ``facts`` is "position", "assembly", "follow_up" or empty for all three (then the
+    assembly's date too). Written in Python: the tracker shows three a row, fifty rows a page, and
+    as an included template each cost more than the row around it."""
+    if not decision:
+        return "—"
+    parts = []
+    if facts in ("", "position"):
+        merged = ""
+        if decision.position == "merged" and getattr(decision, "visible_merge", None):
+            number = gettext("n° %(number)s") % {"number": decision.visible_merge.number}
+            merged = format_html(' <span class="meta">({})</span>', number)
+        parts.append(
+            format_html(
+                '<span class="status status--{}">{}</span>{}',
+                decision.position,
+                capfirst(decision.get_position_display()),
+                merged,
+            )
+        )
+    if facts in ("", "assembly"):
+        if decision.presented_to_assembly:
+            when = ""
+            if decision.assembly_date and not facts:
+                when = format_html(
+                    ' · <time datetime="{}">{}</time>',
+                    decision.assembly_date.isoformat(),
+                    human_date(decision.assembly_date),
+                )
+            parts.append(
+                format_html(
+                    '<span class="assembly-fact assembly-fact--{}">{}{}</span>',
+                    decision.assembly_outcome,
+                    capfirst(decision.get_assembly_outcome_display()),
+                    when,
+                )
+            )
+        else:
+            parts.append(format_html('<span class="meta">{}</span>', gettext("pas encore présentée")))
+    if facts in ("", "follow_up"):
+        if decision.to_carry_out:
+            progress = ""
+            if decision.follow_up == "in_progress":
+                progress = format_html(" · {}&nbsp;%", decision.progress)
+            parts.append(
+                format_html(
+                    '<span class="follow-up follow-up--{}">{}{}</span>',
+                    decision.follow_up,
+                    capfirst(decision.get_follow_up_display()),
+                    progress,
+                )
+            )
+        else:
+            parts.append(mark_safe('<span class="meta">—</span>'))
+    return mark_safe(" ".join(parts))  # noqa: S308 - each part built by format_html
