@@ -13,7 +13,12 @@ The result is the one Wagtail's own walk gives:
   page such as a programme, whose lists answer at ``recommandations/``) is handed the rest of the
   path, as the walk would have handed it;
 * a missing step is a 404, as is a page that is not live at the end (the check of ``Page.route``);
-* pages on the way need not be live (Wagtail does not ask it of them either).
+* pages on the way need not be live (Wagtail does not ask it of them either);
+* a step is taken only where a row's tree position and slug agree with its URL path; where they do
+  not, the rest is walked Wagtail's way from the last page that agreed.
+
+The answering page's cached parent (``get_parent()``) is a plain ``Page``, where Wagtail's walk
+leaves the parent's specific page.
 """
 
 from django.http import Http404
@@ -46,11 +51,16 @@ def _own_route(model, skipping=None):
     return None
 
 
+#: At most this many levels are looked up at once (the tree is five deep); a longer path's rest is
+#: walked the way Wagtail walks it, so that a made-up path of a thousand parts costs no huge query.
+MAX_LEVELS = 12
+
+
 def route_by_url_path(root, request, path_components):
     """What ``Page.route`` would return for ``path_components`` below ``root``, in two queries."""
     prefixes = [
         root.url_path + "/".join(path_components[:depth]) + "/"
-        for depth in range(1, len(path_components) + 1)
+        for depth in range(1, min(len(path_components), MAX_LEVELS) + 1)
     ]
     # The url_path index (home/migrations/0004) finds these few rows; the path keeps them below this
     # root, since another site's pages could share a URL path.
@@ -63,7 +73,15 @@ def route_by_url_path(root, request, path_components):
     parent, handler, remaining = root, None, path_components
     for step, prefix in enumerate(prefixes, start=1):
         page = found.get(prefix)
-        if page is None or page.depth != parent.depth + 1:
+        # The step is taken only where the tree agrees with the URL path kept on the row: the child
+        # of the page before, with the slug asked for. Otherwise (a URL path left stale by a change
+        # made without Wagtail) the walk goes on from the page before, Wagtail's way.
+        if (
+            page is None
+            or page.depth != parent.depth + 1
+            or page.path[: -Page.steplen] != parent.path
+            or page.slug != path_components[step - 1]
+        ):
             break
         # As Wagtail's walk does, so that get_parent() costs no query.
         page._cached_parent_obj = parent

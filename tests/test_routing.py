@@ -137,3 +137,20 @@ def test_a_page_served_over_http_by_its_address(home, programme, group_a, tree, 
     assert response.status_code == 200
     assert "Réunion de janvier" in response.content.decode()
     assert client.get(tree["report"].url + "plus-bas/").status_code == 404
+
+
+def test_a_url_path_left_stale_is_not_trusted(home, programme, group_a, tree):
+    # A change made without Wagtail (a raw update of the slug) leaves the report's url_path behind: the
+    # old address must not serve it, and the new one must, as in Wagtail's walk.
+    report = tree["report"]
+    Page.objects.filter(pk=report.pk).update(slug="renomme")
+    old, new = [programme.slug, group_a.slug, "janvier"], [programme.slug, group_a.slug, "renomme"]
+    assert by_url_path(home, old) is None and walk(home, old) is None
+    assert by_url_path(home, new) == walk(home, new) and by_url_path(home, new)[1] == report.pk
+
+
+def test_a_path_of_many_parts_is_a_404_without_a_query_per_part(home, programme):
+    components = [programme.slug] + ["a"] * 500
+    with CaptureQueriesContext(connection) as queries:
+        assert by_url_path(home, components) is None
+    assert len(queries) <= 3
