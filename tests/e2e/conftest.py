@@ -107,30 +107,28 @@ class DemoSnapshot:
                 cursor.execute(statement)
 
     def load(self):
-        if self.taken:
-            self._put_back()
-            return
-        call_command("load_demo", "--force", stdout=StringIO())
-        if self.connection.vendor == "postgresql":
-            self._sql(
-                f'DROP DATABASE IF EXISTS "{self.template}"',
-                f'CREATE DATABASE "{self.template}" TEMPLATE "{self.name}"',
-            )
+        if not self.taken:
+            call_command("load_demo", "--force", stdout=StringIO())
+            if self.connection.vendor != "postgresql":
+                self.memory = sqlite3.connect(":memory:", check_same_thread=False)
+            self._copy(into_snapshot=True)
+            self.taken = True
         else:
-            self.connection.ensure_connection()
-            self.memory = sqlite3.connect(":memory:", check_same_thread=False)
-            self.connection.connection.backup(self.memory)
-        self.taken = True
+            self._copy(into_snapshot=False)
 
-    def _put_back(self):
+    def _copy(self, into_snapshot):
+        """The test database into the snapshot, or the snapshot back over the test database."""
         if self.connection.vendor == "postgresql":
+            source, target = (self.name, self.template) if into_snapshot else (self.template, self.name)
             self._sql(
-                f'DROP DATABASE "{self.name}" WITH (FORCE)',
-                f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"',
+                f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)',
+                f'CREATE DATABASE "{target}" TEMPLATE "{source}"',
             )
         else:
             self.connection.ensure_connection()
-            self.memory.backup(self.connection.connection)
+            live = self.connection.connection
+            source, target = (live, self.memory) if into_snapshot else (self.memory, live)
+            source.backup(target)
 
     def drop(self):
         if self.taken and self.connection.vendor == "postgresql":
