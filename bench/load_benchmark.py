@@ -89,6 +89,7 @@ def pick_targets():
     people = {"member": member, "facilitator": facilitator, "board": board}
     targets = [
         ("ceiling (minimal view)", None, "/bench/ceiling", "ceiling"),
+        ("frame (base template, no content)", "member", "/bench/frame", "frame"),
         ("home", "member", "/", "member"),
         ("programme", "member", programme.url, "member"),
         ("working group", "member", group.url, "member"),
@@ -225,7 +226,7 @@ def main():
     call_command("collectstatic", interactive=False, verbosity=0)
     people, targets = pick_targets()
     if args.only:
-        targets = [t for t in targets if t[3] == "ceiling" or args.only in t[0]]
+        targets = [t for t in targets if t[3] in ("ceiling", "frame") or args.only in t[0]]
 
     import redis
 

@@ -65,6 +65,7 @@ from privacy.rules import (
 
 from . import generation as content_generation
 from .content_registry import models_that_change_what_members_see
+from .frame import forget_frame, keep_site
 from .scopes import forget as forget_scopes
 from .scopes import kept_generation, scope_of_request, scopes_changed
 
@@ -212,6 +213,7 @@ def forget_kept_rights():
     """Forget what this process keeps (the tests start each from an empty database)."""
     _CLOSED_BY_GROUPS["generation"], _CLOSED_BY_GROUPS["paths"] = None, {}
     forget_scopes()
+    forget_frame()
 
 
 def _person(request):
@@ -311,12 +313,18 @@ class PageCacheMiddleware:
         # The person's rights, kept per shared generation, serve the page's own checks too: read here,
         # a page rendered afresh (a miss, or the page cache turned off) does not read them again.
         rights(request)
-        if settings.PAGE_CACHE_SECONDS <= 0:
-            return None
-        request._page_cache_key = cache_key(request)
-        stored = cache.get(request._page_cache_key)
-        if stored is None:
-            return None
+        if settings.PAGE_CACHE_SECONDS > 0:
+            request._page_cache_key = cache_key(request)
+            stored = cache.get(request._page_cache_key)
+            if stored is not None:
+                return self._stored_response(request, stored)
+        # Rendered: the site, its root page and the menu kept for the shared generation just read
+        # (sitewide/frame.py).
+        keep_site(request, _generations(request)[0])
+        return None
+
+    @staticmethod
+    def _stored_response(request, stored):
         content_type, body, *disposition = stored
         response = HttpResponse(body, content_type=content_type)
         if disposition and disposition[0]:
