@@ -12,7 +12,11 @@ from datetime import timedelta
 from django.db import DatabaseError
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from privacy.rules import closed_paths
 
@@ -52,7 +56,7 @@ def _fill(request, content):
         )
     if NEW_SLOT.search(content):
         since = visit(request).since if authenticated else None
-        mark = render_to_string("notifications/slots/new_mark.html").encode()
+        mark = format_html('<span class="new-mark">{}</span>', _("nouveau")).encode()
         content = NEW_SLOT.sub(lambda match: _new_mark(match, since, mark), content)
     if FOLLOW_SLOT.search(content):
         paths = {int(pk): path.decode() for pk, path in FOLLOW_SLOT.findall(content)}
@@ -124,15 +128,32 @@ def _new_mark(match, since, mark):
     return mark
 
 
+#: The follow button: written here rather than by a template, since it is filled into every cached page
+#: that has one (a template's rendering cost more than the rest of such a hit).
+FOLLOW_FORM = (
+    '<form method="post" action="{}" class="follow-form">'
+    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+    '<input type="hidden" name="following" value="{}">'
+    '<input type="hidden" name="next" value="{}">'
+    '<button type="submit" class="button button--secondary">{}</button> <span class="meta">{}</span></form>'
+)
+
+
 def _follow_button(request, page_id, state):
     if page_id not in state:
         return b""
     following, via = state[page_id]
-    context = {
-        "page_id": page_id,
-        "following": following,
-        "via": via,  # told through the group or the programme: a button would change nothing
-        "csrf_token": get_token(request),
-        "next": request.get_full_path(),
-    }
-    return render_to_string("notifications/slots/follow_button.html", context).encode()
+    if via:  # told through the group or the programme: a button would change nothing
+        # The translation is the page's own text; only the title is the user's, escaped.
+        told = _("Vous en êtes prévenu·e : vous suivez « %(title)s ».") % {"title": conditional_escape(via)}
+        return format_html('<p class="follow-form meta">{}</p>', mark_safe(told)).encode()  # noqa: S308 - title escaped
+    button = _("Ne plus suivre") if following else _("Suivre")
+    if following:
+        meta = _("Vous êtes prévenu·e de ce qui se passe ici.")
+    else:
+        meta = _("Être prévenu·e de ce qui se passe ici.")
+    action = reverse("notifications:follow", args=[page_id])
+    next_url = request.get_full_path()
+    return format_html(
+        FOLLOW_FORM, action, get_token(request), "0" if following else "1", next_url, button, meta
+    ).encode()

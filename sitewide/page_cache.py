@@ -269,6 +269,12 @@ def rights(request):
     return cached
 
 
+def keep_frame(request):
+    """Before a member page is rendered: the site, its root page and the menu kept for the shared
+    generation the request read (sitewide/frame.py)."""
+    keep_site(request, _generations(request)[0])
+
+
 def cache_key(request):
     parts = [
         _generations(request)[1],
@@ -318,9 +324,7 @@ class PageCacheMiddleware:
             stored = cache.get(request._page_cache_key)
             if stored is not None:
                 return self._stored_response(request, stored)
-        # Rendered: the site, its root page and the menu kept for the shared generation just read
-        # (sitewide/frame.py).
-        keep_site(request, _generations(request)[0])
+        keep_frame(request)
         return None
 
     @staticmethod
