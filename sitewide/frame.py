@@ -1,43 +1,75 @@
-"""The intranet's frame: the site a request is for, its root page and the main menu.
+"""The frame of a member page: the site a request is for, its root page and the main menu.
 
-Every member page needs them, and Wagtail reads them afresh on each request: the site by its host
-(one query), its root page (one), the root page's specific row (one), and the menu, the root's
-children shown in menus that the person may open (one, and its building by the ORM). They change
-only with a site, a page or a restriction, and each of these raises the shared generation
-(sitewide/generation.py, sitewide/scopes.py). So for a request whose shared generation has been read
-(the page cache reads it before the view of every member page, cached or not), they are read once
-per process and generation and kept: the site and its root page per host, the menu per host and set
-of closed pages (the menu is narrowed by the person's rights, privacy/rules.py, in its query). Each
-request gets its own copies of the kept objects, so that nothing one request sets on them is seen by
-another. Any other request (the admin, the account pages) reads them Wagtail's way.
+Every member page needs them, and Wagtail reads them afresh on each request: the site with its root
+page (one query), the root page's specific row (one), and the menu, the root's children shown in menus
+that the person may open (one, and its building by the ORM). The pages served by the page cache's views
+(sitewide/page_cache.py: Wagtail's pages and search, cached or rendered) read them from what this
+process kept for the request's shared generation instead: the site and its root page per host, the menu
+per site and set of closed pages (the menu is narrowed by the person's rights, privacy/rules.py, in its
+query). Other views (the admin, the account pages, the calendar) read them Wagtail's way.
+
+Why that is safe: the root page, its children and their restrictions, a site, a move or a deletion raise
+the shared generation (sitewide/scopes.py: a programme or group page's own change, and any page outside
+every programme and group, are shared changes). That holds because the site's root is outside every
+programme and group; a site rooted inside one (its children would be reports, whose changes stay within
+their scope) is never kept. A change made without Wagtail's signals (a queryset update, raw SQL) raises
+nothing: what is kept is read again after ``KEPT_SECONDS`` whatever happens.
+
+Each request gets its own copies of the kept objects, so that nothing one request sets on them is seen by
+another; what is kept for a generation is written only into that generation's store, never into a newer
+one, and an older generation's request keeps nothing (a threaded server runs such requests side by side).
 """
 
 import copy
+import time
 
+from django.http.request import split_domain_port
 from wagtail.models import Site
 
 from privacy.rules import closed_paths, visible_pages
 
-#: Per process, for one shared generation only: ``{host: site}`` (its root page specific, cached on it)
-#: and ``{(host, closed pages): [menu pages]}``.
-_KEPT = {"generation": None, "sites": {}, "menus": {}}
-#: At most this many menus are kept (one per host and set of closed pages); beyond, they start again.
+from .scopes import within_a_scope
+
+#: How long what is kept serves, at most, even when no generation moved.
+KEPT_SECONDS = 60
+#: At most this many sites (hosts) and menus (sets of closed pages) are kept; beyond, they are read.
+SITES_SIZE = 16
 MENUS_SIZE = 1024
 
 
-def _kept(generation):
-    if _KEPT["generation"] != generation:
-        _KEPT["generation"], _KEPT["sites"], _KEPT["menus"] = generation, {}, {}
-    return _KEPT
+class _Kept:
+    """What is kept for one shared generation: replaced whole, never emptied in place."""
+
+    def __init__(self, generation):
+        self.generation, self.since = generation, time.monotonic()
+        self.sites, self.menus = {}, {}
+
+
+_current = _Kept(None)
 
 
 def forget_frame():
     """Forget what this process keeps (the tests start each from an empty database)."""
-    _KEPT["generation"], _KEPT["sites"], _KEPT["menus"] = None, {}, {}
+    global _current
+    _current = _Kept(None)
+
+
+def _kept(generation):
+    """The store for ``generation``, or None for a request of an older generation than the one kept."""
+    global _current
+    current = _current
+    fresh = time.monotonic() - current.since < KEPT_SECONDS
+    if current.generation == generation and fresh:
+        return current
+    if current.generation is not None and generation < current.generation and fresh:
+        return None
+    current = _current = _Kept(generation)
+    return current
 
 
 def _host(request):
-    return (request.get_host(), request.get_port())
+    """What Wagtail finds a site by: the host name, without its port, and the server's port."""
+    return split_domain_port(request.get_host())[0], request.get_port()
 
 
 def keep_site(request, generation):
@@ -46,19 +78,22 @@ def keep_site(request, generation):
     Wagtail caches a request's site on the request itself (``request._wagtail_site``, as its
     ``find_for_request`` says): a site found here is put there."""
     kept = _kept(generation)
+    if kept is None:
+        return Site.find_for_request(request)
     host = _host(request)
-    if host not in kept["sites"]:
-        site = Site.find_for_request(request)
-        if site is not None:
-            site.root_page = site.root_page.specific
-        kept["sites"][host] = site
-    site = kept["sites"][host]
-    if site is not None:
-        root = copy.copy(site.root_page)
-        site = copy.copy(site)
-        site.root_page = root
+    original = kept.sites.get(host)
+    if original is None:
+        found = Site.find_for_request(request)
+        if found is None or within_a_scope(found.root_page.path, generation):
+            return found  # read Wagtail's way, and its menu too (no store on the request)
+        original = copy.copy(found)  # the request's own object stays the request's
+        original.root_page = found.root_page.specific
+        if len(kept.sites) < SITES_SIZE:
+            kept.sites[host] = original
+    site = copy.copy(original)
+    site.root_page = copy.copy(original.root_page)
     request._wagtail_site = site
-    request._intranet_frame_generation = generation
+    request._intranet_frame = kept
     return site
 
 
@@ -69,14 +104,13 @@ def menu(request):
     if site is None:
         return None, []
     root = site.root_page
-    generation = getattr(request, "_intranet_frame_generation", None)
-    if generation is None:
+    kept = getattr(request, "_intranet_frame", None)
+    if kept is None:
         return root, list(visible_pages(request, root.get_children().in_menu()))
-    kept = _kept(generation)
-    if len(kept["menus"]) >= MENUS_SIZE:
-        kept["menus"] = {}
-    key = (_host(request), frozenset(closed_paths(request)))
-    sections = kept["menus"].get(key)
+    key = (site.pk, frozenset(closed_paths(request)))
+    sections = kept.menus.get(key)
     if sections is None:
-        sections = kept["menus"][key] = list(visible_pages(request, root.get_children().in_menu()))
+        sections = list(visible_pages(request, root.get_children().in_menu()))
+        if len(kept.menus) < MENUS_SIZE:
+            kept.menus[key] = sections
     return root, [copy.copy(section) for section in sections]

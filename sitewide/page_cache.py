@@ -32,6 +32,9 @@ the personal bits of notifications/personal.py (unread count, follow buttons, "n
 meetings/personal.py (the person's answer to each meeting listed).
 A response is not stored when it is not a plain 200 HTML page, when it carries a message for the
 person, or when the request changed the session.
+
+A page rendered afresh (a miss, or the cache turned off) uses the rights read for its key, and takes its
+site, root page and main menu from what the process kept for the shared generation (sitewide/frame.py).
 """
 
 import hashlib
@@ -270,8 +273,8 @@ def rights(request):
 
 
 def keep_frame(request):
-    """Before a member page is rendered: the site, its root page and the menu kept for the shared
-    generation the request read (sitewide/frame.py)."""
+    """Before a member page is rendered: the site and its root page kept for the shared generation the
+    request read, and the store its menu is kept in (sitewide/frame.py)."""
     keep_site(request, _generations(request)[0])
 
 

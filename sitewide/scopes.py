@@ -64,6 +64,12 @@ def _chain(path, by_path, inclusive):
     return {by_path[path[:n]] for n in range(step, end, step) if path[:n] in by_path}
 
 
+def within_a_scope(path, shared_generation):
+    """Whether the page at tree path ``path`` is a programme or group page, or below one: its changes may
+    then raise only its scope, not the shared generation."""
+    return bool(_chain(path, _scopes(shared_generation)["by_path"], inclusive=True))
+
+
 def scopes_changed(sender, instance):
     """The ids of the scopes a change to ``instance`` stays within, or None when it may show anywhere."""
     is_page = isinstance(instance, Page)

@@ -2,17 +2,18 @@
 per shared generation, and never shown stale or to someone with other rights."""
 
 import re
+import time
 
 import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
-from sitewide.frame import keep_site
+from sitewide.frame import KEPT_SECONDS, keep_site, menu
 from workinggroups.roles import board_group
 
-from .factories import ProgrammePageFactory
+from .factories import MeetingReportPageFactory, ProgrammePageFactory
 
 
 @pytest.fixture(autouse=True)
@@ -38,9 +39,10 @@ def sections(home):
 
 def test_a_rendered_page_reads_neither_the_site_nor_the_menu_again(sections, member, as_user):
     client = as_user(member)
-    client.get("/")
+    first = menu_of(client)
     with CaptureQueriesContext(connection) as second:
-        assert client.get("/").status_code == 200
+        assert menu_of(client) == first  # the same menu, read from what was kept
+    assert ("/ouvert/", "Programme ouvert") in first
     tables = " ".join(query["sql"] for query in second.captured_queries)
     assert "wagtailcore_site" not in tables
     # The home page is the root: nothing fetches it again, nor its children for the menu.
@@ -62,6 +64,48 @@ def test_the_menu_loses_a_section_closed_to_the_reader_at_once(sections, member,
     assert ("/conseil-prog/", "Programme du conseil") in menu_of(board_client)
     assert "Programme du conseil" not in [title for _url, title in menu_of(member_client)]
 
+    restriction.delete()
+    assert ("/conseil-prog/", "Programme du conseil") in menu_of(member_client)
+
+
+def test_with_the_page_cache_on_a_miss_gets_the_menu_of_its_reader(
+    sections, member, board_member, as_user, settings
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    _open, board_only = sections
+    restriction = PageViewRestriction.objects.create(
+        page=board_only, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([board_group()])
+    board_client, member_client = as_user(board_member), as_user(member)
+    assert "Programme du conseil" in [title for _url, title in menu_of(board_client, "/ouvert/")]
+    response = member_client.get("/ouvert/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Programme du conseil" not in response.content.decode()
+
+
+def test_a_page_other_than_the_cached_views_reads_the_menu_wagtails_way(sections, member, as_user):
+    client = as_user(member)
+    client.get("/")  # keeps the frame for this generation
+    with CaptureQueriesContext(connection) as read:
+        assert ("/ouvert/", "Programme ouvert") in menu_of(client, "/mon-compte/")
+    assert any("wagtailcore_site" in query["sql"] for query in read.captured_queries)
+
+
+def test_a_site_rooted_inside_a_working_group_is_never_kept(group_a, member, as_user, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "groupe.example.coop"]
+    # A site whose root is a group page: its menu would be the group's reports, whose changes raise only
+    # the group's scope. Such a site is read Wagtail's way on every request.
+    report = MeetingReportPageFactory(parent=group_a, title="Réunion de janvier", show_in_menus=True)
+    Site.objects.create(hostname="groupe.example.coop", port=80, root_page=group_a)
+    client = as_user(member)
+    client.defaults["HTTP_HOST"] = "groupe.example.coop"
+    assert "Réunion de janvier" in [title for _url, title in menu_of(client)]
+    report.title = "Réunion de février"
+    report.save_revision().publish()
+    titles = [title for _url, title in menu_of(client)]
+    assert "Réunion de février" in titles and "Réunion de janvier" not in titles
+
 
 def test_the_menu_follows_a_new_section_a_new_title_and_one_taken_out(sections, home, member, as_user):
     client = as_user(member)
@@ -72,6 +116,11 @@ def test_the_menu_follows_a_new_section_a_new_title_and_one_taken_out(sections, 
     ProgrammePageFactory(parent=home, title="Programme nouveau", slug="nouveau", show_in_menus=True)
     assert "Programme nouveau" in [title for _url, title in menu_of(client)]
 
+    opened.unpublish()
+    assert "Programme ouvert" not in [title for _url, title in menu_of(client)]
+    opened.save_revision().publish()
+    assert "Programme ouvert" in [title for _url, title in menu_of(client)]
+
     opened.title = "Programme renommé"
     opened.save_revision().publish()
     titles = [title for _url, title in menu_of(client)]
@@ -80,9 +129,6 @@ def test_the_menu_follows_a_new_section_a_new_title_and_one_taken_out(sections, 
     opened.show_in_menus = False
     opened.save_revision().publish()
     assert "Programme renommé" not in [title for _url, title in menu_of(client)]
-
-    opened.unpublish()
-    assert client.get("/ouvert/").status_code == 404
 
 
 def test_each_request_gets_its_own_copy_of_the_site_and_root(home, settings):
@@ -94,3 +140,36 @@ def test_each_request_gets_its_own_copy_of_the_site_and_root(home, settings):
     site_one.root_page.title = "Changé par une requête"
     assert site_two.root_page.title == home.title
     assert keep_site(RequestFactory().get("/"), generation=1).root_page.title == home.title
+
+
+def test_each_request_gets_its_own_copy_of_the_menu(sections, member):
+    requests = []
+    for _ in range(2):
+        request = RequestFactory().get("/")
+        request.user = member
+        keep_site(request, generation=1)
+        requests.append(request)
+    (_root, first), (_root2, second) = menu(requests[0]), menu(requests[1])
+    assert [page.pk for page in first] == [page.pk for page in second] and first
+    first[0].title = "Changé par une requête"
+    assert second[0].title != "Changé par une requête"
+    assert menu(requests[1])[1][0].title != "Changé par une requête"
+
+
+def test_a_request_of_an_older_generation_keeps_nothing(home, member):
+    newer, older = RequestFactory().get("/"), RequestFactory().get("/")
+    keep_site(newer, generation=5)
+    keep_site(older, generation=4)
+    assert getattr(older, "_intranet_frame", None) is None  # its menu is read, not kept
+    assert newer._intranet_frame.generation == 5
+
+
+def test_what_is_kept_is_read_again_after_a_while(home, monkeypatch):
+    request = RequestFactory().get("/")
+    keep_site(request, generation=1)
+    kept = request._intranet_frame
+    later = time.monotonic() + KEPT_SECONDS + 1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    again = RequestFactory().get("/")
+    keep_site(again, generation=1)
+    assert again._intranet_frame is not kept

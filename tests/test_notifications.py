@@ -618,3 +618,22 @@ def test_minutes_notifications_follow_the_minutes_rule_with_closed_collections_a
     )
     assert seen(member) == {"PV A"}
     assert seen(board_member) == {"PV A", "PV B"}
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+def test_the_follow_button_escapes_the_title_it_names_and_the_address_it_returns_to(rf, language):
+    from django.utils import translation
+
+    from notifications.personal import _follow_button
+
+    request = rf.get("/groupe/?x=1&y=<script>")
+    with translation.override(language):
+        told = _follow_button(request, 7, {7: (False, "Groupe <b>&'\" éthique")}).decode()
+        form = _follow_button(request, 7, {7: (False, None)}).decode()
+        following = _follow_button(request, 7, {7: (True, None)}).decode()
+    assert "<b>" not in told and "Groupe &lt;b&gt;&amp;&#x27;&quot; éthique" in told
+    assert told.startswith('<p class="follow-form meta">')
+    assert 'name="next" value="/groupe/?x=1&amp;y=%3Cscript%3E"' in form and "<script>" not in form
+    assert 'action="/notifications/suivre/7/"' in form and 'name="following" value="1"' in form
+    assert 'name="following" value="0"' in following
+    assert _follow_button(request, 8, {7: (True, None)}) == b""  # not a page one follows
