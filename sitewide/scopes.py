@@ -65,8 +65,8 @@ def _chain(path, by_path, inclusive):
 
 
 def within_a_scope(path, shared_generation):
-    """Whether the page at tree path ``path`` is a programme or group page, or below one: its changes may
-    then raise only its scope, not the shared generation."""
+    """Whether the page at tree path ``path`` is a programme or group page or below one: the changes of
+    the pages below it may then raise only their scope, not the shared generation."""
     return bool(_chain(path, _scopes(shared_generation)["by_path"], inclusive=True))
 
 
