@@ -154,3 +154,28 @@ def test_a_path_of_many_parts_is_a_404_without_a_query_per_part(home, programme)
     with CaptureQueriesContext(connection) as queries:
         assert by_url_path(home, components) is None
     assert len(queries) <= 3
+
+
+def test_the_breadcrumbs_are_the_ancestors_the_routing_fetched(home, programme, tree):
+    from home.routing import ancestors_on_the_way
+
+    for page in Page.objects.descendant_of(home, inclusive=True).specific():
+        expected = [ancestor.pk for ancestor in page.get_ancestors().filter(depth__gt=1)]
+        components = page.url_path[len(home.url_path) :].strip("/").split("/") if page.pk != home.pk else []
+        if components and page.live:
+            routed = home.route(RequestFactory().get("/"), components)[0]
+            with CaptureQueriesContext(connection) as queries:
+                assert [ancestor.pk for ancestor in ancestors_on_the_way(routed)] == expected, page.title
+            assert len(queries) == 0  # the pages the routing fetched on the way
+        # A page not reached by routing (a preview, a page loaded by id): read from the tree.
+        fresh = Page.objects.get(pk=page.pk)
+        assert [ancestor.pk for ancestor in ancestors_on_the_way(fresh)] == expected, page.title
+
+
+def test_a_report_pages_breadcrumbs_name_its_programme_and_group(
+    home, programme, group_a, tree, member, as_user
+):
+    html = as_user(member).get(tree["report"].url).content.decode()
+    crumbs = html.split('class="breadcrumbs')[1].split("</nav>")[0]
+    assert crumbs.index("Accueil") < crumbs.index(programme.title) < crumbs.index(group_a.title)
+    assert 'aria-current="page"' in crumbs and "Réunion de janvier" in crumbs
