@@ -96,17 +96,3 @@ def route_by_url_path(root, request, path_components):
     # The handler checks that the page is live, or routes the rest: a RoutablePageMixin view, or a
     # child it looks up by slug (a 404 when a step was missing).
     return specific.route(request, remaining)
-
-
-def ancestors_on_the_way(page):
-    """The ancestors of ``page`` below the tree's root (depth 2 and down), top first, from the parents kept
-    on each page on the way down (``get_parent()``'s cache, which both this routing and Wagtail's walk
-    fill): no query. ``page.get_ancestors()`` (one query) for a page not reached that way."""
-    chain, current = [], page
-    while current.depth > 2:
-        parent = getattr(current, "_cached_parent_obj", None)
-        if parent is None or parent.depth != current.depth - 1:
-            return list(page.get_ancestors().filter(depth__gt=1))
-        chain.append(parent)
-        current = parent
-    return chain[::-1]

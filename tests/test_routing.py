@@ -157,7 +157,7 @@ def test_a_path_of_many_parts_is_a_404_without_a_query_per_part(home, programme)
 
 
 def test_the_breadcrumbs_are_the_ancestors_the_routing_fetched(home, programme, tree):
-    from home.routing import ancestors_on_the_way
+    from workinggroups.tree import ancestors_on_the_way
 
     for page in Page.objects.descendant_of(home, inclusive=True).specific():
         expected = [ancestor.pk for ancestor in page.get_ancestors().filter(depth__gt=1)]
@@ -179,3 +179,23 @@ def test_a_report_pages_breadcrumbs_name_its_programme_and_group(
     crumbs = html.split('class="breadcrumbs')[1].split("</nav>")[0]
     assert crumbs.index("Accueil") < crumbs.index(programme.title) < crumbs.index(group_a.title)
     assert 'aria-current="page"' in crumbs and "Réunion de janvier" in crumbs
+
+
+def test_a_routed_pages_group_and_programme_come_from_the_way_down(home, programme, group_a, group_b, tree):
+    from workinggroups.tree import ancestor_of_type
+
+    components = tree["report"].url_path[len(home.url_path) :].strip("/").split("/")
+    routed = home.route(RequestFactory().get("/"), components)[0]
+    with CaptureQueriesContext(connection) as queries:
+        group = ancestor_of_type(routed, "workinggroups.WorkingGroupPage")
+        found = ancestor_of_type(routed, "workinggroups.ProgrammePage", deferred=True)
+        tracker = found.reverse_subpage("tracker")
+    assert len(queries) == 1  # the group's own row; the programme's URL needs none of its own fields
+    assert isinstance(group, WorkingGroupPage) and group.pk == group_a.pk and group.mission == group_a.mission
+    assert found.pk == programme.pk and found.title == programme.title and tracker == "recommandations/"
+
+    # A parent kept on the page that is not its parent in the tree (kept before a move): read from the tree.
+    stale = type(routed).objects.get(pk=routed.pk)
+    other, above = Page.objects.get(pk=group_b.pk), Page.objects.get(pk=programme.pk)
+    stale._cached_parent_obj, other._cached_parent_obj, above._cached_parent_obj = other, above, home
+    assert ancestor_of_type(stale, "workinggroups.WorkingGroupPage").pk == group_a.pk

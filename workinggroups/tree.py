@@ -10,10 +10,46 @@ from django.apps import apps
 from wagtail.models import Page
 
 
-def ancestor_of_type(page, model_label):
-    """The nearest ancestor of ``page`` of the model ``model_label`` ("app.Model"), or None: one query."""
+def _parents_on_the_way(page):
+    """The ancestors of ``page`` below the tree's root (depth 2 and down), top first, from the parent kept on
+    each page on the way down (``get_parent()``'s cache, which home/routing.py and Wagtail's walk fill when
+    they route a request), or None when one of them was not kept (a page reached otherwise)."""
+    chain, current = [], page
+    while current.depth > 2:
+        parent = getattr(current, "_cached_parent_obj", None)
+        if (
+            parent is None
+            or parent.depth != current.depth - 1
+            or parent.path != current.path[: -Page.steplen]
+        ):
+            return None  # not kept, or kept before a move
+        chain.append(parent)
+        current = parent
+    return chain[::-1]
+
+
+def ancestors_on_the_way(page):
+    """The ancestors of ``page`` below the tree's root, top first: those its routing fetched, without a
+    query, or ``page.get_ancestors()`` for a page not reached that way."""
+    chain = _parents_on_the_way(page)
+    return list(page.get_ancestors().filter(depth__gt=1)) if chain is None else chain
+
+
+def ancestor_of_type(page, model_label, deferred=False):
+    """The nearest ancestor of ``page`` of the model ``model_label`` ("app.Model"), or None.
+
+    For a routed page, from the pages its routing fetched: its specific row read by primary key, or with
+    ``deferred`` no query at all (its own fields are read when first asked: for a page whose URL is all
+    that is needed). Otherwise one query."""
     model = apps.get_model(model_label)
-    return model.objects.ancestor_of(page).order_by("-depth").first()
+    chain = _parents_on_the_way(page)
+    if chain is None:
+        return model.objects.ancestor_of(page).order_by("-depth").first()
+    for ancestor in reversed(chain):
+        found = ancestor.specific_class
+        if found is not None and issubclass(found, model):
+            return ancestor.specific_deferred if deferred else ancestor.specific
+    return None
 
 
 def attach_working_groups(pages):

@@ -4,10 +4,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from home.routing import ancestors_on_the_way
 from languages.formats import human_date
 from languages.i18n import language_for
 from workinggroups.models import WorkingGroupPage
+from workinggroups.tree import ancestors_on_the_way
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ register = template.Library()
 @register.simple_tag
 def breadcrumb_ancestors(page):
     """The breadcrumbs' pages above ``page``, from the home page down: those its routing fetched, when it
-    was routed (home/routing.py), without another query."""
+    was routed (home/routing.py), without another query (workinggroups/tree.py)."""
     return ancestors_on_the_way(page)
 
 

@@ -68,7 +68,8 @@ class RecommendationPage(SearchResultText, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["working_group"] = ancestor_of_type(self, "workinggroups.WorkingGroupPage")
-        context["programme"] = ancestor_of_type(self, "workinggroups.ProgrammePage")
+        # Only its URLs are shown (its lists'): no query for its own fields.
+        context["programme"] = ancestor_of_type(self, "workinggroups.ProgrammePage", deferred=True)
         decision = BoardDecision.objects.filter(recommendation=self).first()
         context["decision"] = decision
         # Where it came from, as far as the reader may see (a report of a private group stays unnamed).

@@ -128,7 +128,8 @@ class MeetingReportPage(SearchResultText, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["working_group"] = ancestor_of_type(self, "workinggroups.WorkingGroupPage")
-        context["programme"] = ancestor_of_type(self, "workinggroups.ProgrammePage")
+        # Only its URLs are shown (its lists'): no query for its own fields.
+        context["programme"] = ancestor_of_type(self, "workinggroups.ProgrammePage", deferred=True)
         context["attendee_list"] = sorted(self.attendees.all(), key=person_sort_key)
         context["guest_list"] = [line.strip() for line in self.guests.splitlines() if line.strip()]
         # The recommendations this meeting fed (recommendations.py names the link), as far as the
