@@ -14,6 +14,8 @@ def _parents_on_the_way(page):
     """The ancestors of ``page`` below the tree's root (depth 2 and down), top first, from the parent kept on
     each page on the way down (``get_parent()``'s cache, which home/routing.py and Wagtail's walk fill when
     they route a request), or None when one of them was not kept (a page reached otherwise)."""
+    if not page.path or not page.depth:
+        return None  # not in the tree yet
     chain, current = [], page
     while current.depth > 2:
         parent = getattr(current, "_cached_parent_obj", None)

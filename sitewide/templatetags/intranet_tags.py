@@ -3,6 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+from wagtail.models import Page
 
 from languages.formats import human_date
 from languages.i18n import language_for
@@ -15,7 +16,10 @@ register = template.Library()
 @register.simple_tag
 def breadcrumb_ancestors(page):
     """The breadcrumbs' pages above ``page``, from the home page down: those its routing fetched, when it
-    was routed (home/routing.py), without another query (workinggroups/tree.py)."""
+    was routed (home/routing.py), without another query (workinggroups/tree.py). Nothing for anything that is
+    not a page in the tree (a view's ``page`` that is something else)."""
+    if not isinstance(page, Page) or not page.path:
+        return []
     return ancestors_on_the_way(page)
 
 
