@@ -25,6 +25,8 @@ from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
+from workinggroups.tree import is_parent_of
+
 
 def _routes_itself(model, remaining):
     """Whether ``model``'s own ``route`` answers for ``remaining`` rather than step down to a child.
@@ -76,12 +78,7 @@ def route_by_url_path(root, request, path_components):
         # The step is taken only where the tree agrees with the URL path kept on the row: the child
         # of the page before, with the slug asked for. Otherwise (a URL path left stale by a change
         # made without Wagtail) the walk goes on from the page before, Wagtail's way.
-        if (
-            page is None
-            or page.depth != parent.depth + 1
-            or page.path[: -Page.steplen] != parent.path
-            or page.slug != path_components[step - 1]
-        ):
+        if page is None or not is_parent_of(parent, page) or page.slug != path_components[step - 1]:
             break
         # As Wagtail's walk does, so that get_parent() costs no query.
         page._cached_parent_obj = parent

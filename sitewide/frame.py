@@ -105,12 +105,12 @@ def menu(request):
         return None, []
     root = site.root_page
     kept = getattr(request, "_intranet_frame", None)
-    if kept is None:
-        return root, list(visible_pages(request, root.get_children().in_menu()))
     key = (site.pk, frozenset(closed_paths(request)))
-    sections = kept.menus.get(key)
+    sections = kept.menus.get(key) if kept is not None else None
     if sections is None:
         sections = list(visible_pages(request, root.get_children().in_menu()))
+        if kept is None:
+            return root, sections  # read for this request only
         if len(kept.menus) < MENUS_SIZE:
             kept.menus[key] = sections
     return root, [copy.copy(section) for section in sections]

@@ -10,6 +10,11 @@ from django.apps import apps
 from wagtail.models import Page
 
 
+def is_parent_of(parent, page):
+    """Whether ``parent`` is ``page``'s parent in the tree, as their rows say (depth and tree path)."""
+    return parent.depth == page.depth - 1 and parent.path == page.path[: -Page.steplen]
+
+
 def _parents_on_the_way(page):
     """The ancestors of ``page`` below the tree's root (depth 2 and down), top first, from the parent kept on
     each page on the way down (``get_parent()``'s cache, which home/routing.py and Wagtail's walk fill when
@@ -19,11 +24,7 @@ def _parents_on_the_way(page):
     chain, current = [], page
     while current.depth > 2:
         parent = getattr(current, "_cached_parent_obj", None)
-        if (
-            parent is None
-            or parent.depth != current.depth - 1
-            or parent.path != current.path[: -Page.steplen]
-        ):
+        if parent is None or not is_parent_of(parent, current):
             return None  # not kept, or kept before a move
         chain.append(parent)
         current = parent
