@@ -8,6 +8,11 @@ process kept for the request's shared generation instead: the site and its root 
 per site and set of closed pages (the menu is narrowed by the person's rights, privacy/rules.py, in its
 query). Other views (the admin, the account pages, the calendar) read them Wagtail's way.
 
+The admin's frame is its sidebar: Wagtail builds it on every admin screen by asking each menu item and
+search area whether the person may see it (a dozen permission checks, some 18 ms for a board member), then
+packs it as JSON. It depends only on the person's rights, their name and avatar, and the language, never on
+the screen: it is kept per person, language, name and avatar for the shared generation (``sidebar``).
+
 Why that is safe: the root page, its children and their restrictions, a site, a move or a deletion raise
 the shared generation (sitewide/scopes.py: a programme or group page's own change, and any page outside
 every programme and group, are shared changes). That holds because the site's root is outside every
@@ -24,10 +29,13 @@ import copy
 import time
 
 from django.http.request import split_domain_port
+from django.utils.translation import get_language
+from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url, sidebar_props
 from wagtail.models import Site
 
 from privacy.rules import closed_paths, visible_pages
 
+from . import generation as content_generation
 from .scopes import within_a_scope
 
 #: How long what is kept serves, at most, even when no generation moved.
@@ -35,6 +43,8 @@ KEPT_SECONDS = 60
 #: At most this many sites (hosts) and menus (sets of closed pages) are kept; beyond, they are read.
 SITES_SIZE = 16
 MENUS_SIZE = 1024
+#: At most this many admin sidebars (people and languages, some 5 kB each) are kept; beyond, they are built.
+SIDEBARS_SIZE = 512
 
 
 class _Kept:
@@ -42,7 +52,7 @@ class _Kept:
 
     def __init__(self, generation):
         self.generation, self.since = generation, time.monotonic()
-        self.sites, self.menus = {}, {}
+        self.sites, self.menus, self.sidebars = {}, {}, {}
 
 
 _current = _Kept(None)
@@ -114,3 +124,27 @@ def menu(request):
         if len(kept.menus) < MENUS_SIZE:
             kept.menus[key] = sections
     return root, [copy.copy(section) for section in sections]
+
+
+def sidebar(context):
+    """Wagtail's admin sidebar for the context's request (``sidebar_props``: the main menu, the search
+    area and the account menu, as JSON), kept for the shared generation.
+
+    Every menu item and search area decides whether it is shown from the person's rights: their groups,
+    the groups' page, collection and site permissions, their memberships and superuser flag, all of which
+    raise the shared generation (sitewide/content.py, workinggroups/content.py). The rest is in the key:
+    the person, the language, and the name and avatar the account menu shows (the avatar is in a profile
+    that raises nothing). The sidebar names no screen (Wagtail marks the current item in the browser), so
+    one serves every admin screen. What is kept is a string: nothing to copy."""
+    request = context["request"]
+    user = request.user
+    kept = _kept(content_generation.current(content_generation.SHARED))
+    if kept is None or not user.is_authenticated:
+        return sidebar_props(context)
+    key = (user.pk, get_language(), user.first_name, user.get_username(), avatar_url(user, size=50))
+    found = kept.sidebars.get(key)
+    if found is None:
+        found = sidebar_props(context)
+        if len(kept.sidebars) < SIDEBARS_SIZE:
+            kept.sidebars[key] = found
+    return found

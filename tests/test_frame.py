@@ -1,15 +1,23 @@
 """The frame kept per process (sitewide/frame.py): the site, its root page and the main menu are read once
 per shared generation, and never shown stale or to someone with other rights."""
 
+import json
 import re
 import time
+from pathlib import Path
 
 import pytest
+import wagtail.admin
+from django.conf import settings
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from wagtail.admin.templatetags.wagtailadmin_tags import sidebar_props
 from wagtail.models import PageViewRestriction, Site
+from wagtail.users.models import UserProfile
 
+from sitewide import frame
 from sitewide.frame import KEPT_SECONDS, keep_site, menu
 from workinggroups.roles import board_group
 
@@ -173,3 +181,85 @@ def test_what_is_kept_is_read_again_after_a_while(home, monkeypatch):
     again = RequestFactory().get("/")
     keep_site(again, generation=1)
     assert again._intranet_frame is not kept
+
+
+# The admin's sidebar
+
+
+def sidebar_of(client, url="/admin/"):
+    response = client.get(url)
+    assert response.status_code == 200
+    found = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    return json.loads(found.group(1))
+
+
+def wagtails_sidebar(user, language="fr"):
+    """The sidebar as Wagtail's own tag builds it, for ``user`` now."""
+    request = RequestFactory().get("/admin/")
+    request.user = type(user).objects.get(pk=user.pk)
+    with translation.override(language):
+        props = str(sidebar_props({"request": request}))
+    return json.loads(re.search(r"<script[^>]*>(.*?)</script>", props, re.S).group(1))
+
+
+def menu_names(sidebar):
+    main = next(module for module in sidebar["modules"] if module["_type"].endswith("MainMenuModule"))
+    return [item["_args"][0]["name"] for item in main["_args"][0]]
+
+
+def test_wagtails_admin_base_template_is_copied_with_only_its_sidebar_tag_changed():
+    ours = (Path(settings.BASE_DIR) / "templates" / "wagtailadmin" / "base.html").read_text()
+    wagtails = (Path(wagtail.admin.__file__).parent / "templates" / "wagtailadmin" / "base.html").read_text()
+    lines = [line for line in ours.splitlines() if not line.startswith("{# ")]  # our note on line 3
+    expected = wagtails.replace(
+        "{% load wagtailadmin_tags wagtailcore_tags i18n %}",
+        "{% load wagtailadmin_tags wagtailcore_tags i18n intranet_tags %}",
+    ).replace("{% sidebar_props %}", "{% kept_sidebar_props %}")
+    assert "{% kept_sidebar_props %}" in ours
+    assert "\n".join(lines) == expected.rstrip("\n"), (
+        "Wagtail's wagtailadmin/base.html changed: copy it again into templates/wagtailadmin/base.html, "
+        "with its sidebar_props tag replaced by kept_sidebar_props"
+    )
+
+
+def test_the_admin_sidebar_is_wagtails_and_built_once_per_person(board_member, as_user, monkeypatch):
+    built = []
+    monkeypatch.setattr(frame, "sidebar_props", lambda context: built.append(1) or sidebar_props(context))
+    client = as_user(board_member)
+    first = sidebar_of(client)
+    assert first == wagtails_sidebar(board_member)
+    assert "pages-a-relire" in menu_names(first)
+    assert sidebar_of(client, "/admin/moderation/") == first  # another screen, the same sidebar
+    assert len(built) == 1
+
+
+def test_the_admin_sidebar_follows_a_change_of_rights_at_once(editor, board_member, as_user):
+    editor_client, board_client = as_user(editor), as_user(board_member)
+    assert "decisions-du-conseil" not in menu_names(sidebar_of(editor_client))
+    assert "decisions-du-conseil" in menu_names(sidebar_of(board_client))  # kept per person
+
+    editor.groups.add(board_group())
+    assert "decisions-du-conseil" in menu_names(sidebar_of(editor_client))
+    assert sidebar_of(editor_client) == wagtails_sidebar(editor)
+
+    editor.groups.remove(board_group())
+    assert "decisions-du-conseil" not in menu_names(sidebar_of(editor_client))
+    assert sidebar_of(editor_client) == wagtails_sidebar(editor)
+
+
+def test_the_admin_sidebar_shows_the_persons_name_and_language(board_member, as_user):
+    client = as_user(board_member)
+    sidebar_of(client)
+    board_member.first_name = "Hélène"
+    board_member.save()
+    assert "Hélène" in json.dumps(sidebar_of(client), ensure_ascii=False)
+
+    profile = UserProfile.get_for_user(board_member)
+    profile.preferred_language = "nl"
+    profile.save()  # a profile raises no generation: the language is in the key
+    dutch = sidebar_of(client)
+    assert dutch == wagtails_sidebar(board_member, "nl") != wagtails_sidebar(board_member, "fr")

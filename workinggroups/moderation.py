@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import CharField, Exists, IntegerField, OuterRef, Q
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, Window
 from django.db.models.functions import Cast, Left
 from django.shortcuts import render
 from django.urls import reverse
@@ -258,14 +258,22 @@ class LatestToModeratePanel(WorkflowObjectsToModeratePanel):
     def get_context_data(self, parent_context):
         request = parent_context["request"]
         context = {"request": request, "csrf_token": parent_context["csrf_token"], "states": []}
-        mine = reviewable_states(request.user)
-        context["total"] = mine.count()
+        # The latest few picked from the task states alone, with the total beside each, then joined:
+        # joining every state in the queue (500 at the board at full size) to sort them cost more than
+        # the rest of the panel, and Wagtail's query of what the person may review (each task type's,
+        # combined) costs some 4 ms to build: built once, counted and cut in the same query.
+        latest = (
+            reviewable_states(request.user)
+            .annotate(total=Window(Count("pk")))
+            .order_by("-started_at", "-pk")
+            .values_list("pk", "total")[:DASHBOARD_ROWS]
+        )
+        latest = list(latest)
+        context["total"] = latest[0][1] if latest else 0
         if not context["total"]:
             return context
-        # The latest few picked from the task states alone, then joined: joining every state in the
-        # queue (500 at the board at full size) to sort them cost more than the rest of the panel.
         latest = list(
-            TaskState.objects.filter(pk__in=mine.order_by("-started_at", "-pk").values("pk")[:DASHBOARD_ROWS])
+            TaskState.objects.filter(pk__in=[pk for pk, _total in latest])
             .select_related(
                 "task", "revision__user", "workflow_state__workflow", "workflow_state__requested_by"
             )

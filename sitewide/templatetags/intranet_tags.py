@@ -10,7 +10,16 @@ from languages.i18n import language_for
 from workinggroups.models import WorkingGroupPage
 from workinggroups.tree import ancestors_on_the_way
 
+from ..frame import sidebar
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def kept_sidebar_props(context):
+    """Wagtail's ``sidebar_props``, kept per person and shared generation (sitewide/frame.py); used by
+    templates/wagtailadmin/base.html, Wagtail's own template with this one tag changed."""
+    return sidebar(context)
 
 
 @register.simple_tag
