@@ -1,7 +1,15 @@
 """Sessions and CSRF: a new session at as_user, a dead cookie after logout, no POST without a token."""
 
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
+from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
+
+from accounts.sessions import SessionStore
 
 from workinggroups.models import WorkingGroupMembership
 
@@ -74,3 +82,29 @@ def test_a_deactivated_account_is_logged_out_at_once(member, as_user, home):
     member.is_active = False
     member.save()
     assert client.get("/").status_code == 302
+
+
+def test_a_session_is_read_until_its_expiry_and_not_a_minute_after(member, home):
+    """The session is read with a plain query (accounts/sessions.py): the expiry is compared in the
+    database's own time format, on PostgreSQL as on SQLite."""
+    client = Client()
+    client.post("/login/", {"username": member.username, "password": PASSWORD})
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get("/").status_code == 200
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(minutes=1))
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_the_session_store_reads_what_djangos_wrote_and_nothing_for_an_unknown_key(db):
+    written = DjangoSessionStore()
+    written["person"] = {"name": "Hélène", "groups": [1, 2]}
+    written.save()
+    read = SessionStore(session_key=written.session_key)
+    assert read.load() == {"person": {"name": "Hélène", "groups": [1, 2]}}
+    assert read.session_key == written.session_key
+
+    unknown = SessionStore(session_key="x" * 32)
+    assert unknown.load() == {} and unknown.session_key is None
+    assert settings.SESSION_ENGINE == "accounts.sessions"
