@@ -45,5 +45,5 @@ class Command(BaseCommand):
                 ScaleData(sizes, password, seed=seed, out=self.stdout.write).run(build_index=not skip_index)
         except ScaleDataConflict as conflict:
             raise CommandError(str(conflict)) from conflict
-        refresh_statistics()
+        refresh_statistics(vacuum=True)
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.0f} s."))
