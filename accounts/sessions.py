@@ -19,11 +19,12 @@ class SessionStore(db.SessionStore):
         session = self.model
         using = router.db_for_read(session)
         connection = connections[using]
-        quote = connection.ops.quote_name
+        table, data, key, expiry = map(
+            connection.ops.quote_name, (session._meta.db_table, "session_data", "session_key", "expire_date")
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {quote('session_data')} FROM {quote(session._meta.db_table)} "
-                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
+                f"SELECT {data} FROM {table} WHERE {key} = %s AND {expiry} > %s",  # noqa: S608 - quoted names
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()

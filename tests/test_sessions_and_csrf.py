@@ -10,7 +10,6 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.sessions import SessionStore
-
 from workinggroups.models import WorkingGroupMembership
 
 from .factories import PASSWORD, make_minutes
