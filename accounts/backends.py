@@ -19,8 +19,9 @@ from wagtail.users.models import UserProfile
 
 @cache
 def _person_query(using):
-    """``(sql, [(model, attnames, [(column, converters)])])`` of a person and their profile, for the
-    database ``using`` (the converters are the backend's and each field's, as the ORM applies them)."""
+    """``(sql, [(model, attnames, columns)])`` of a person and their profile for the database ``using``.
+    Kept per process: names and columns only (each call asks the connection of its own thread for the
+    backend's converters)."""
     connection = connections[using]
     quote = connection.ops.quote_name
     User = get_user_model()
@@ -29,14 +30,7 @@ def _person_query(using):
     for model, alias in ((User, "u"), (UserProfile, "p")):
         fields = list(model._meta.concrete_fields)
         tables.append(
-            (
-                model,
-                [field.attname for field in fields],
-                [
-                    (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
-                    for col in (field.get_col(alias) for field in fields)
-                ],
-            )
+            (model, [field.attname for field in fields], [field.get_col(alias) for field in fields])
         )
         columns += [f"{alias}.{quote(field.column)}" for field in fields]
     users, profiles = quote(User._meta.db_table), quote(UserProfile._meta.db_table)
@@ -47,13 +41,20 @@ def _person_query(using):
 
 
 def _from_row(using, model, attnames, columns, values):
+    """``model`` made from a row's ``values`` as the ORM makes it: each value through the backend's and
+    the field's database converters, then ``Model.from_db``."""
     connection = connections[using]
     converted = []
-    for value, (col, converters) in zip(values, columns, strict=True):
-        for converter in converters:
+    for value, col in zip(values, columns, strict=True):
+        for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
             value = converter(value, col, connection)
         converted.append(value)
     return model.from_db(using, attnames, converted)
+
+
+def _within_the_column(using, field, value):
+    low, high = connections[using].ops.integer_field_range(field.get_internal_type())
+    return (low is None or low <= value) and (high is None or value <= high)
 
 
 class IntranetModelBackend(ModelBackend):
@@ -62,11 +63,15 @@ class IntranetModelBackend(ModelBackend):
 
     def get_user(self, user_id):
         User = get_user_model()
+        if User._meta.parents:  # a user model that inherits from another: its fields are in two tables
+            return super().get_user(user_id)
         try:
             user_id = User._meta.pk.to_python(user_id)
         except ValidationError:  # something else than an id (Django converts the session's first)
             return None
         using = router.db_for_read(User)
+        if isinstance(user_id, int) and not _within_the_column(using, User._meta.pk, user_id):
+            return None  # as the ORM answers an id out of the column's range: nobody
         sql, ((_user, user_attnames, user_columns), (_profile, profile_attnames, profile_columns)) = (
             _person_query(using)
         )

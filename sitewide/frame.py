@@ -28,6 +28,7 @@ one, and an older generation's request keeps nothing (a threaded server runs suc
 import copy
 import time
 
+from django.contrib.auth import get_user_model
 from django.http.request import split_domain_port
 from django.utils.translation import get_language
 from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url, sidebar_props
@@ -133,18 +134,43 @@ def sidebar(context):
     Every menu item and search area decides whether it is shown from the person's rights: their groups,
     the groups' page, collection and site permissions, their memberships and superuser flag, all of which
     raise the shared generation (sitewide/content.py, workinggroups/content.py). The rest is in the key:
-    the person, the language, and the name and avatar the account menu shows (the avatar is in a profile
-    that raises nothing). The sidebar names no screen (Wagtail marks the current item in the browser), so
-    one serves every admin screen. What is kept is a string: nothing to copy."""
+    the person, the language, the name and avatar the account menu shows, and the help items they
+    dismissed (the avatar and those are in a profile, which raises nothing). The sidebar names no screen
+    (Wagtail marks the current item in the browser), so one serves every admin screen. What is kept is a
+    string: nothing to copy.
+
+    The generation is read first, and a sidebar to keep is built for the person read again after it: the
+    rights this request worked out earlier and cached on its own person (Django's permissions, the board
+    and facilitator flags) may be older than the generation, and would be kept under it."""
     request = context["request"]
     user = request.user
-    kept = _kept(content_generation.current(content_generation.SHARED))
-    if kept is None or not user.is_authenticated:
+    if not user.is_authenticated:
         return sidebar_props(context)
-    key = (user.pk, get_language(), user.first_name, user.get_username(), avatar_url(user, size=50))
+    kept = _kept(content_generation.current(content_generation.SHARED))
+    if kept is None:
+        return sidebar_props(context)
+    key = (
+        user.pk,
+        get_language(),
+        user.first_name,
+        user.get_username(),
+        avatar_url(user, size=50),
+        _dismissed(user),
+    )
     found = kept.sidebars.get(key)
     if found is None:
-        found = sidebar_props(context)
+        fresh = copy.copy(request)
+        people = get_user_model()._default_manager.select_related("wagtail_userprofile")
+        fresh.user = people.filter(pk=user.pk).first()
+        if fresh.user is None:
+            return sidebar_props(context)
+        found = sidebar_props({"request": fresh})
         if len(kept.sidebars) < SIDEBARS_SIZE:
             kept.sidebars[key] = found
     return found
+
+
+def _dismissed(user):
+    """The admin's dismissible items (help, what's new) this person dismissed, as Wagtail reads them."""
+    profile = getattr(user, "wagtail_userprofile", None)  # None when the person has no profile
+    return tuple(sorted(name for name, value in (profile.dismissibles if profile else {}).items() if value))

@@ -263,3 +263,31 @@ def test_the_admin_sidebar_shows_the_persons_name_and_language(board_member, as_
     profile.save()  # a profile raises no generation: the language is in the key
     dutch = sidebar_of(client)
     assert dutch == wagtails_sidebar(board_member, "nl") != wagtails_sidebar(board_member, "fr")
+
+
+def test_a_help_item_dismissed_is_shown_dismissed_at_once(board_member, as_user):
+    client = as_user(board_member)
+    assert "data-w-dismissible-dismissed-value" not in json.dumps(sidebar_of(client))
+    profile = UserProfile.get_for_user(board_member)
+    profile.dismissibles = {**profile.dismissibles, "help": True}
+    profile.save()  # the profile raises no generation: what was dismissed is in the key
+    dismissed = sidebar_of(client)
+    assert "data-w-dismissible-dismissed-value" in json.dumps(dismissed)
+    assert dismissed == wagtails_sidebar(board_member)
+
+
+def test_rights_worked_out_earlier_in_the_request_are_not_kept(editor):
+    """A sidebar to keep is built for the person read again after the generation: what this request's
+    own person cached before (here, that they are on the board) may be older than the generation."""
+    request = RequestFactory().get("/admin/")
+    request.user = type(editor).objects.get(pk=editor.pk)
+    request.user._intranet_is_board = request.user._reviews_pages = True  # as if read before a change
+    with translation.override("fr"):
+        frame.sidebar({"request": request})
+        again = RequestFactory().get("/admin/")
+        again.user = type(editor).objects.get(pk=editor.pk)
+        kept = json.loads(
+            re.search(r"<script[^>]*>(.*?)</script>", str(frame.sidebar({"request": again}))).group(1)
+        )
+    assert "decisions-du-conseil" not in menu_names(kept) and "pages-a-relire" not in menu_names(kept)
+    assert kept == wagtails_sidebar(editor)

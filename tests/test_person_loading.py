@@ -62,4 +62,6 @@ def test_nobody_for_an_unknown_an_inactive_or_a_malformed_id(db):
     assert backend.get_user(inactive.pk) is None
     assert backend.get_user(inactive.pk + 1000) is None
     assert backend.get_user("12; DROP TABLE auth_user") is None
+    assert backend.get_user(2**70) is None  # beyond the column: nobody, as the ORM answers, not an error
+    assert backend.get_user(-(2**70)) is None
     assert backend.get_user(str(UserFactory(username="texte").pk)).username == "texte"
