@@ -10,8 +10,9 @@ query). Other views (the admin, the account pages, the calendar) read them Wagta
 
 The admin's frame is its sidebar: Wagtail builds it on every admin screen by asking each menu item and
 search area whether the person may see it (a dozen permission checks, some 18 ms for a board member), then
-packs it as JSON. It depends only on the person's rights, their name and avatar, and the language, never on
-the screen: it is kept per person, language, name and avatar for the shared generation (``sidebar``).
+packs it as JSON. It depends only on the person's rights, their name, avatar and dismissed help items, and
+the language, never on the screen: it is kept per person and all of these for the shared generation
+(``sidebar``).
 
 Why that is safe: the root page, its children and their restrictions, a site, a move or a deletion raise
 the shared generation (sitewide/scopes.py: a programme or group page's own change, and any page outside

@@ -262,18 +262,17 @@ class LatestToModeratePanel(WorkflowObjectsToModeratePanel):
         # joining every state in the queue (500 at the board at full size) to sort them cost more than
         # the rest of the panel, and Wagtail's query of what the person may review (each task type's,
         # combined) costs some 4 ms to build: built once, counted and cut in the same query.
-        latest = (
+        picked = list(
             reviewable_states(request.user)
             .annotate(total=Window(Count("pk")))
             .order_by("-started_at", "-pk")
             .values_list("pk", "total")[:DASHBOARD_ROWS]
         )
-        latest = list(latest)
-        context["total"] = latest[0][1] if latest else 0
+        context["total"] = picked[0][1] if picked else 0
         if not context["total"]:
             return context
         latest = list(
-            TaskState.objects.filter(pk__in=[pk for pk, _total in latest])
+            TaskState.objects.filter(pk__in=[pk for pk, _total in picked])
             .select_related(
                 "task", "revision__user", "workflow_state__workflow", "workflow_state__requested_by"
             )
