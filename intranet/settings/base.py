@@ -142,7 +142,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "default" fails open (pages are served uncached, resilience/cache.py) and "limits" fails closed
 # (the password reset form asks to come back later, accounts/views.py). Short timeouts: a Redis
 # that hangs costs a request half a second, then each process leaves it alone for RETRY_AFTER
-# seconds. Sessions are in the database, where logins are decided (Django's database engine, read by accounts/sessions.py).
+# seconds. Sessions are in the database, where logins are decided (Django's database engine,
+# read by accounts/sessions.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     _redis_timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
