@@ -29,12 +29,12 @@ one, and an older generation's request keeps nothing (a threaded server runs suc
 import copy
 import time
 
-from django.contrib.auth import get_user_model
 from django.http.request import split_domain_port
 from django.utils.translation import get_language
 from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url, sidebar_props
 from wagtail.models import Site
 
+from accounts.backends import IntranetModelBackend
 from privacy.rules import closed_paths, visible_pages
 
 from . import generation as content_generation
@@ -161,8 +161,7 @@ def sidebar(context):
     found = kept.sidebars.get(key)
     if found is None:
         fresh = copy.copy(request)
-        people = get_user_model()._default_manager.select_related("wagtail_userprofile")
-        fresh.user = people.filter(pk=user.pk).first()
+        fresh.user = IntranetModelBackend().get_user(user.pk)  # as each request loads its person
         if fresh.user is None:
             return sidebar_props(context)
         found = sidebar_props({"request": fresh})
